@@ -1,0 +1,32 @@
+# Two commands for a newcomer: `make demo` and `make test`.
+SHELL := /bin/bash
+export PATH := $(HOME)/.local/bin:$(PATH)
+UV := uv
+RUN := $(UV) run --frozen
+
+.PHONY: setup demo test lint format typecheck bench
+
+setup:
+	@bash infra/setup-machine.sh
+	@$(UV) sync --frozen --compile-bytecode --quiet
+
+demo: setup
+	$(RUN) rapport demo
+
+test: setup
+	$(RUN) pytest -q
+
+lint: setup
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+format: setup
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+typecheck: setup
+	$(RUN) mypy
+
+bench: setup
+	$(RUN) python benchmarks/bench_scoring.py
+	$(RUN) python benchmarks/bench_render.py

@@ -1,0 +1,223 @@
+"""The `rapport` command line: demo, run, score, generate, eval."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from flows.prefect_env import configure_prefect_defaults
+from flows.settings import Settings, load_settings
+from flows.store import LocalStore, ObjectStore, S3Store
+from flows.weeks import IsoWeek, last_complete_week, parse_weeks
+
+configure_prefect_defaults()
+
+app = typer.Typer(
+    name="rapport",
+    help="Weekly QA audit of customer-service transcripts: rubric checks and PDF scorecards.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+Week = Annotated[
+    str | None,
+    typer.Option("--week", "-w", help="ISO week (2026-W47) or range (2026-W40..2026-W47)."),
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code=2)
+
+
+def _weeks(spec: str | None, settings: Settings) -> list[IsoWeek]:
+    if not spec:
+        return [last_complete_week(datetime.now(UTC), settings.timezone)]
+    try:
+        return parse_weeks(spec)
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+
+
+def run_weeks(settings: Settings, weeks: list[IsoWeek]) -> list[dict[str, Any]]:
+    """Run the weekly flow once per week, in order; report every week's outcome."""
+    from flows.weekly import weekly_audit
+
+    results = []
+    for week in weeks:
+        console.rule(f"[bold]Weekly audit {week}")
+        try:
+            results.append(weekly_audit(week=str(week), settings=settings))
+        except Exception as exc:
+            err.print(f"[bold red]{week} failed:[/] {exc}  (rerun it alone with --week {week})")
+            results.append({"week": str(week), "error": str(exc)})
+    _print_results(results)
+    return results
+
+
+def _print_results(results: list[dict[str, Any]]) -> None:
+    table = Table(title="Rapport runs")
+    for col in ("week", "agents", "scored", "quarantined", "output"):
+        table.add_column(col)
+    for r in results:
+        if "error" in r:
+            table.add_row(r["week"], "-", "-", "-", f"[red]failed: {r['error']}")
+            continue
+        c = r["counts"]
+        table.add_row(
+            r["week"], str(r["agents"]), str(c["scored"]), str(c["quarantined"]), r["output"]
+        )
+    console.print(table)
+
+
+@app.command()
+def run(
+    week: Week = None,
+    config: Annotated[Path | None, typer.Option(help="TOML config file ([rapport] table).")] = None,
+    store: Annotated[str | None, typer.Option(help="s3 or local.")] = None,
+    bucket: Annotated[str | None, typer.Option(help="S3 bucket of the transcripts.")] = None,
+    output_bucket: Annotated[str | None, typer.Option(help="S3 bucket for outputs.")] = None,
+    endpoint_url: Annotated[str | None, typer.Option(help="S3 endpoint URL.")] = None,
+    region: Annotated[str | None, typer.Option(help="AWS region.")] = None,
+    local_root: Annotated[Path | None, typer.Option(help="Folder when --store local.")] = None,
+    input_prefix: Annotated[str | None, typer.Option(help="Transcript prefix(es).")] = None,
+    output_prefix: Annotated[str | None, typer.Option(help="Output prefix.")] = None,
+    out_dir: Annotated[Path | None, typer.Option(help="Local copy of the outputs.")] = None,
+    sample: Annotated[str | None, typer.Option(help="Contacts per agent, or 'all'.")] = None,
+    timezone: Annotated[str | None, typer.Option(help="Zone of the week's bounds.")] = None,
+    rubric: Annotated[Path | None, typer.Option(help="Rubric YAML file.")] = None,
+    page_size: Annotated[str | None, typer.Option(help="A4 or Letter.")] = None,
+) -> None:
+    """Audit a week (or a range of weeks) from a real bucket or folder."""
+    try:
+        settings = load_settings(
+            config,
+            store=store,
+            bucket=bucket,
+            output_bucket=output_bucket,
+            endpoint_url=endpoint_url,
+            region=region,
+            local_root=local_root,
+            input_prefix=input_prefix,
+            output_prefix=output_prefix,
+            out_dir=out_dir,
+            sample=sample,
+            timezone=timezone,
+            rubric=rubric,
+            page_size=page_size,
+        )
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    results = run_weeks(settings, _weeks(week, settings))
+    if any("error" in r for r in results):
+        raise typer.Exit(code=1)
+
+
+def _dest_store(dest: str, endpoint_url: str | None, region: str) -> tuple[ObjectStore, str]:
+    if dest.startswith("s3://"):
+        bucket, _, prefix = dest[5:].partition("/")
+        return S3Store(bucket, endpoint_url=endpoint_url, region=region), prefix
+    return LocalStore(Path(dest)), ""
+
+
+def upload(store: ObjectStore, files: list[tuple[str, bytes]], label: str) -> None:
+    """Write files to a store with a progress bar."""
+    with Progress(console=console, transient=True) as progress:
+        bar = progress.add_task(label, total=len(files))
+        for key, data in files:
+            store.put(key, data)
+            progress.advance(bar)
+
+
+@app.command()
+def generate(
+    dest: Annotated[str, typer.Argument(help="Folder, or s3://bucket/prefix.")],
+    week: Week = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    prefix: Annotated[str, typer.Option(help="Key prefix of the transcripts.")] = "transcripts",
+    endpoint_url: Annotated[str | None, typer.Option(help="S3 endpoint URL.")] = None,
+    region: Annotated[str, typer.Option(help="AWS region.")] = "us-east-1",
+) -> None:
+    """Write a generated example week (or weeks) of canonical transcripts."""
+    from flows.generate import generate_week, week_files
+
+    store, base = _dest_store(dest, endpoint_url, region)
+    full_prefix = "/".join(p for p in (base.strip("/"), prefix.strip("/")) if p)
+    for iso in _weeks(week, Settings()):
+        contacts = generate_week(str(iso), seed=seed + iso.week)
+        files = week_files(contacts, full_prefix, seed=seed)
+        upload(store, files, f"Writing {iso}")
+        console.print(
+            f"{iso}: {len(contacts)} contacts in {len(files)} files -> {store.url(full_prefix)}"
+        )
+
+
+@app.command()
+def demo(
+    weeks: Annotated[int, typer.Option(help="Weeks to generate and audit (trend history).")] = 3,
+    out_dir: Annotated[Path, typer.Option(help="Local copy of the outputs.")] = Path("out"),
+    sample: Annotated[str, typer.Option(help="Contacts per agent, or 'all'.")] = "5",
+) -> None:
+    """Run the weekly audit end to end on an embedded S3 endpoint with generated weeks."""
+    from flows.demo import local_s3
+    from flows.generate import generate_week, week_files
+
+    last = last_complete_week(datetime.now(UTC))
+    run_list = [last.shift(-k) for k in reversed(range(weeks))]
+    with local_s3() as store:
+        console.print(f"Local S3 endpoint {store.endpoint_url}, bucket {store.bucket}")
+        for iso in run_list:
+            contacts = generate_week(str(iso), seed=7 + iso.week)
+            files = week_files(contacts, "transcripts", with_broken=iso == last, seed=7)
+            upload(store, files, f"Uploading {iso}")
+        settings = Settings(
+            store="s3",
+            bucket=store.bucket,
+            endpoint_url=store.endpoint_url,
+            out_dir=out_dir,
+            sample=sample,
+        )
+        results = run_weeks(settings, run_list)
+    if any("error" in r for r in results):
+        raise typer.Exit(code=1)
+    final = out_dir / str(last)
+    pdfs = sorted(final.glob("*.pdf"))
+    console.print(f"Scorecards: {final.resolve()} ({len(pdfs)} PDFs, team-summary.pdf included)")
+
+
+@app.command()
+def score(
+    files: Annotated[list[Path], typer.Argument(help="Transcript files in any supported format.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per contact.")] = False,
+    rubric: Annotated[Path | None, typer.Option(help="Rubric YAML file.")] = None,
+) -> None:
+    """Score transcript files and show the findings (or JSON with --json)."""
+    from flows.score_command import run_score
+
+    raise typer.Exit(code=run_score(files, as_json=as_json, rubric_path=rubric, console=console))
+
+
+@app.command(name="eval")
+def evaluate(
+    data: Annotated[Path | None, typer.Argument(help="Folder with the labelled CSV files.")] = None,
+    rubric: Annotated[Path | None, typer.Option(help="Rubric YAML file.")] = None,
+) -> None:
+    """Measure the checks against human-labelled data (macro-F1, accuracy)."""
+    from flows.evaluate import main as eval_main
+
+    args = [str(data)] if data else []
+    if rubric:
+        args += ["--rubric", str(rubric)]
+    raise typer.Exit(code=eval_main(args))
+
+
+if __name__ == "__main__":
+    app()

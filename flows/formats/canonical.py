@@ -1,0 +1,125 @@
+"""Rapport's canonical transcript format: .json (one contact) or .jsonl (one per line)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from checks.transcript import SPEAKERS, Contact, Speaker, Turn
+from flows.formats.model import ParseResult, Quarantine, TranscriptError
+
+
+def parse_canonical_json(key: str, text: str) -> ParseResult:
+    """Parse a file holding one canonical contact object (or a list of them)."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TranscriptError(
+            f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from exc
+    docs = doc if isinstance(doc, list) else [doc]
+    result = ParseResult()
+    for i, item in enumerate(docs):
+        where = key if len(docs) == 1 else f"{key}#{i}"
+        try:
+            result.contacts.append(contact_from_dict(item, source_key=key))
+        except TranscriptError as exc:
+            result.problems.append(Quarantine(where, str(exc)))
+    return result
+
+
+def parse_canonical_jsonl(key: str, text: str) -> ParseResult:
+    """Parse one canonical contact per line; a bad line is quarantined alone."""
+    result = ParseResult()
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{key}#L{lineno}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            result.problems.append(
+                Quarantine(where, f"malformed JSON: {exc.msg} (column {exc.colno})")
+            )
+            continue
+        try:
+            result.contacts.append(contact_from_dict(item, source_key=key))
+        except TranscriptError as exc:
+            result.problems.append(Quarantine(where, str(exc)))
+    if not result.contacts and not result.problems:
+        raise TranscriptError("empty file: no contacts")
+    return result
+
+
+def _text_field(doc: dict[str, Any], name: str, *, required: bool) -> str | None:
+    value = doc.get(name)
+    if value is None:
+        if required:
+            raise TranscriptError(f"missing required field '{name}'")
+        return None
+    if not isinstance(value, str | int) or isinstance(value, bool) or str(value).strip() == "":
+        raise TranscriptError(f"field '{name}' must be a non-empty string")
+    return str(value)
+
+
+def parse_timestamp(value: object, name: str = "started_at") -> datetime:
+    """ISO 8601 timestamp with an explicit zone."""
+    if not isinstance(value, str):
+        raise TranscriptError(f"field '{name}' must be an ISO 8601 string")
+    try:
+        ts = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise TranscriptError(f"field '{name}' is not ISO 8601: {value!r}") from exc
+    if ts.tzinfo is None:
+        raise TranscriptError(f"field '{name}' has no time zone: {value!r}")
+    return ts
+
+
+def _ms(turn: dict[str, Any], name: str, index: int) -> int | None:
+    value = turn.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise TranscriptError(f"turn {index}: '{name}' must be a non-negative number")
+    return int(value)
+
+
+def contact_from_dict(doc: object, *, source_key: str | None = None) -> Contact:
+    """Validate one canonical contact object; raise TranscriptError with a one-line reason."""
+    if not isinstance(doc, dict):
+        raise TranscriptError(f"expected a JSON object, got {type(doc).__name__}")
+    contact_id = _text_field(doc, "contact_id", required=True)
+    agent_id = _text_field(doc, "agent_id", required=True)
+    started_at = parse_timestamp(doc.get("started_at")) if "started_at" in doc else None
+    if started_at is None:
+        raise TranscriptError("missing required field 'started_at'")
+    raw_turns = doc.get("turns")
+    if not isinstance(raw_turns, list) or not raw_turns:
+        raise TranscriptError("field 'turns' must be a non-empty list")
+    turns: list[Turn] = []
+    for i, t in enumerate(raw_turns):
+        if not isinstance(t, dict):
+            raise TranscriptError(f"turn {i} is not an object")
+        speaker = t.get("speaker")
+        if speaker not in SPEAKERS:
+            raise TranscriptError(
+                f"turn {i}: unknown speaker {speaker!r} (agent, customer or system)"
+            )
+        text = t.get("text")
+        if not isinstance(text, str):
+            raise TranscriptError(f"turn {i}: 'text' must be a string")
+        sp: Speaker = speaker
+        turns.append(Turn(sp, text, _ms(t, "begin_ms", i), _ms(t, "end_ms", i)))
+    assert contact_id is not None
+    return Contact(
+        contact_id=contact_id,
+        agent_id=agent_id,
+        turns=tuple(turns),
+        started_at=started_at,
+        agent_name=_text_field(doc, "agent_name", required=False),
+        team=_text_field(doc, "team", required=False),
+        channel=_text_field(doc, "channel", required=False),
+        language=_text_field(doc, "language", required=False),
+        source_key=source_key,
+    )

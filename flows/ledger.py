@@ -1,0 +1,106 @@
+"""Where every listed contact ends: scored, not sampled, duplicate, unattributed, outside the
+week, or quarantined (with a reason). Nothing is silently dropped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+import polars as pl
+
+from flows.formats import Quarantine
+from flows.sampling import sample_per_agent
+
+STATES: Final = (
+    "scored",
+    "not_sampled",
+    "duplicate",
+    "unattributed",
+    "outside_week",
+    "quarantined",
+)
+LEDGER_SCHEMA: Final = pl.Schema(
+    {
+        "key": pl.String,
+        "contact_id": pl.String,
+        "agent_id": pl.String,
+        "state": pl.String,
+        "reason": pl.String,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekSelection:
+    """The ledger of the week and the contact ids chosen for scoring."""
+
+    ledger: pl.DataFrame
+    sampled: pl.DataFrame  # contact rows (CONTACTS_SCHEMA) chosen for scoring
+
+
+def _redacted(key: pl.Expr) -> pl.Expr:
+    return key.str.contains("(?i)/redacted/|_redacted")
+
+
+def select_week(
+    contacts: pl.DataFrame,
+    quarantined: Sequence[Quarantine],
+    *,
+    week: str,
+    start: datetime,
+    end: datetime,
+    sample_size: int | None,
+) -> WeekSelection:
+    """Dedupe, drop contacts outside the week or without agent, sample, and record each state.
+
+    Duplicate rule: of several files holding one contact id, keep the redacted one, then the
+    one with the greatest key (Contact Lens keys end with the analysis time, so the newest).
+    """
+    ranked = contacts.with_columns(_redacted(pl.col("source_key")).alias("_red")).sort(
+        ["contact_id", "_red", "source_key"], descending=[False, True, True]
+    )
+    first = pl.col("contact_id").cum_count().over("contact_id") == 1
+    keep = ranked.filter(first).drop("_red")
+    dupes = ranked.filter(~first).drop("_red")
+
+    in_week = (pl.col("started_at") >= start) & (pl.col("started_at") < end)
+    outside = keep.filter(~in_week)
+    keep = keep.filter(in_week)
+    unattributed = keep.filter(pl.col("agent_id").is_null())
+    keep = keep.filter(pl.col("agent_id").is_not_null())
+
+    sampled = sample_per_agent(keep, week, sample_size)
+    not_sampled = keep.join(sampled.select("contact_id"), on="contact_id", how="anti")
+
+    def rows(frame: pl.DataFrame, state: str, reason: str | None) -> pl.DataFrame:
+        return frame.select(
+            pl.col("source_key").alias("key"),
+            "contact_id",
+            "agent_id",
+            pl.lit(state).alias("state"),
+            pl.lit(reason, dtype=pl.String).alias("reason"),
+        )
+
+    q_rows = pl.DataFrame(
+        {
+            "key": [q.key for q in quarantined],
+            "contact_id": [None] * len(quarantined),
+            "agent_id": [None] * len(quarantined),
+            "state": ["quarantined"] * len(quarantined),
+            "reason": [q.reason for q in quarantined],
+        },
+        schema=LEDGER_SCHEMA,
+    )
+    ledger = pl.concat(
+        [
+            rows(sampled, "scored", None),
+            rows(not_sampled, "not_sampled", None),
+            rows(dupes, "duplicate", "same contact id in another file (kept that one)"),
+            rows(unattributed, "unattributed", "no agent found for this contact"),
+            rows(outside, "outside_week", "started outside the week in the configured zone"),
+            q_rows,
+        ]
+    ).sort("state", "key", "contact_id")
+    return WeekSelection(ledger=ledger, sampled=sampled)

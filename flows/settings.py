@@ -1,0 +1,80 @@
+"""Every setting of a Rapport run, read once at the edge (flags, RAPPORT_* env, config file)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration of the weekly audit; env prefix RAPPORT_ (e.g. RAPPORT_BUCKET)."""
+
+    model_config = SettingsConfigDict(env_prefix="RAPPORT_", extra="forbid")
+
+    store: Literal["s3", "local"] = Field("s3", description="where transcripts and outputs live")
+    bucket: str = Field("rapport-transcripts", description="S3 bucket of the transcripts")
+    output_bucket: str | None = Field(None, description="S3 bucket for outputs (default: bucket)")
+    endpoint_url: str | None = Field(None, description="S3 endpoint URL (default: AWS)")
+    region: str = Field("us-east-1", description="AWS region")
+    local_root: Path = Field(Path("data"), description="root folder when store=local")
+    input_prefix: str = Field(
+        "transcripts", description="prefix(es) of date-partitioned transcripts, comma-separated"
+    )
+    output_prefix: str = Field("scorecards", description="prefix under which weeks are published")
+    out_dir: Path | None = Field(Path("out"), description="local copy of the outputs (none: off)")
+    sample: str = Field("5", description="contacts per agent, or 'all'")
+    timezone: str = Field("UTC", description="zone that defines the week's boundaries")
+    rubric: Path | None = Field(None, description="rubric YAML (default: the packaged one)")
+    page_size: Literal["A4", "Letter"] = Field("A4", description="scorecard paper size")
+    render_workers: int = Field(2, ge=1, description="processes that render PDFs")
+    history_weeks: int = Field(8, ge=1, description="weeks shown in the trend charts")
+    max_file_bytes: int = Field(20_000_000, ge=1, description="larger files are quarantined")
+    shard_size: int = Field(2000, ge=1, description="files loaded per task")
+
+    @field_validator("sample")
+    @classmethod
+    def _check_sample(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value != "all" and (not value.isdigit() or int(value) < 1):
+            raise ValueError("sample must be a positive whole number or 'all'")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def sample_size(self) -> int | None:
+        """Contacts per agent, None for all."""
+        return None if self.sample == "all" else int(self.sample)
+
+    @property
+    def input_prefixes(self) -> list[str]:
+        """The input prefixes as a list."""
+        return [p.strip().strip("/") for p in self.input_prefix.split(",") if p.strip()]
+
+
+def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from a TOML config file (optional), then RAPPORT_* env, then explicit overrides."""
+    values: dict[str, Any] = {}
+    if config is not None:
+        try:
+            doc = tomllib.loads(config.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ValueError(f"{config}: cannot read config: {exc}") from exc
+        values.update(doc.get("rapport", doc))
+    env = Settings()
+    merged = {k: v for k, v in env.model_dump(exclude_unset=True).items()}
+    values.update(merged)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings.model_validate(values)

@@ -1,0 +1,241 @@
+"""The weekly audit as a Prefect flow: list, load, sample, score, render, publish."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import polars as pl
+from checks.rubric import Rubric, load_rubric
+from checks.scoring import score_turns
+from prefect import flow, get_run_logger, task, unmapped
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from checks.results import ScoredBatch, empty_batch
+from checks.transcript import CONTACTS_SCHEMA
+from flows.formats import Quarantine
+from flows.history import read_history
+from flows.ledger import STATES, WeekSelection, select_week
+from flows.loading import LoadedShard, load_objects, merge_shards
+from flows.publish import publish, week_prefix
+from flows.render import render_week_pdfs
+from flows.report_data import WeekReport, build_week_report, published_scores_table
+from flows.settings import Settings
+from flows.store import LocalStore, StoredObject
+from flows.stores import input_store, output_store
+from flows.version import code_version
+from flows.weeks import IsoWeek, day_prefix, last_complete_week
+
+S3_RETRIES = {"retries": 3, "retry_delay_seconds": [2, 10, 30], "cache_policy": NO_CACHE}
+SCORE_CHUNK_CONTACTS = 25_000
+
+
+@task(name="list-week", **S3_RETRIES)  # type: ignore[arg-type]
+def list_week(settings: Settings, week: IsoWeek) -> list[StoredObject]:
+    """List only the week's day partitions under every input prefix (paginated)."""
+    store = input_store(settings)
+    found: dict[str, StoredObject] = {}
+    for prefix in settings.input_prefixes:
+        for day in week.utc_days(settings.timezone):
+            for obj in store.list(day_prefix(prefix, day)):
+                found[obj.key] = obj
+    return [found[k] for k in sorted(found)]
+
+
+@task(name="load-shard", **S3_RETRIES)  # type: ignore[arg-type]
+def load_shard(settings: Settings, objects: list[StoredObject]) -> LoadedShard:
+    """Fetch and parse a shard of files; bad files are quarantined, not raised."""
+    return load_objects(input_store(settings), objects, max_bytes=settings.max_file_bytes)
+
+
+@task(name="sample", cache_policy=NO_CACHE)
+def sample_week(shard: LoadedShard, settings: Settings, week: IsoWeek) -> WeekSelection:
+    """Decide each contact's state and draw the reproducible per-agent sample."""
+    start, end = week.bounds(settings.timezone)
+    return select_week(
+        shard.contacts,
+        shard.quarantined,
+        week=str(week),
+        start=start,
+        end=end,
+        sample_size=settings.sample_size,
+    )
+
+
+@task(name="score", cache_policy=NO_CACHE)
+def score_chunk(turns: pl.DataFrame, rubric: Rubric) -> ScoredBatch:
+    """Score a chunk of whole agents (scripted lines are judged across one agent's week)."""
+    return score_turns(turns, rubric)
+
+
+@task(name="read-history", **S3_RETRIES)  # type: ignore[arg-type]
+def history(settings: Settings, week: IsoWeek) -> pl.DataFrame:
+    """Earlier weeks' score tables for the trend charts."""
+    empty = published_scores_table(
+        str(week), empty_batch().scores, pl.DataFrame(schema=CONTACTS_SCHEMA)
+    )
+    return read_history(
+        output_store(settings), settings.output_prefix, week, settings.history_weeks - 1, empty
+    )
+
+
+@task(name="render", cache_policy=NO_CACHE)
+def render(report: WeekReport, settings: Settings) -> dict[str, bytes]:
+    """Every agent's scorecard and the team summary as PDF bytes."""
+    return render_week_pdfs(report, page_size=settings.page_size, workers=settings.render_workers)
+
+
+@task(name="publish", **S3_RETRIES)  # type: ignore[arg-type]
+def publish_outputs(
+    settings: Settings, week: IsoWeek, files: dict[str, bytes], manifest: dict[str, Any]
+) -> dict[str, Any]:
+    """Write the outputs to the output store (and ./out), manifest last."""
+    prefix = week_prefix(settings.output_prefix, str(week))
+    full = publish(output_store(settings), prefix, files, manifest)
+    if settings.out_dir is not None:
+        publish(LocalStore(settings.out_dir), f"{week}/", files, manifest)
+    return full
+
+
+def agent_chunks(sampled: pl.DataFrame, target: int = SCORE_CHUNK_CONTACTS) -> list[list[str]]:
+    """Group agents into chunks of about `target` contacts, never splitting an agent."""
+    counts = sampled.group_by("agent_id").len().sort("agent_id")
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for agent, n in counts.iter_rows():
+        if size and size + n > target:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(agent)
+        size += n
+    return [c for c in chunks if c]
+
+
+def shards_of(objects: Sequence[StoredObject], size: int) -> list[list[StoredObject]]:
+    """Split the listing into shards of at most `size` files."""
+    return [list(objects[i : i + size]) for i in range(0, len(objects), size)]
+
+
+def week_table_markdown(week: str, table: pl.DataFrame) -> str:
+    """The week's per-agent table as markdown for the Prefect UI."""
+    agents = (
+        table.group_by("agent_id", "agent_name", "team")
+        .agg(pl.len().alias("contacts"), pl.col("overall").mean().round(1))
+        .sort("overall", descending=True, nulls_last=True)
+    )
+    lines = [
+        f"# Rapport weekly audit {week}",
+        "",
+        "| agent | name | team | contacts | overall |",
+        "|---|---|---|---:|---:|",
+    ]
+    for r in agents.iter_rows(named=True):
+        lines.append(
+            f"| {r['agent_id']} | {r['agent_name'] or ''} | {r['team'] or ''} "
+            f"| {r['contacts']} | {r['overall']} |"
+        )
+    return "\n".join(lines)
+
+
+@flow(name="weekly-audit", log_prints=True)
+def weekly_audit(week: str | None = None, settings: Settings | None = None) -> dict[str, Any]:
+    """Audit one ISO week (default: the last complete week) and publish its scorecards."""
+    settings = settings or Settings()
+    logger = get_run_logger()
+    iso = IsoWeek.parse(week) if week else last_complete_week(datetime.now(UTC), settings.timezone)
+    rubric = load_rubric(settings.rubric)
+    logger.info("Auditing %s with rubric %s", iso, rubric.version)
+
+    objects = list_week(settings, iso)
+    logger.info("Listed %d files", len(objects))
+    shards = load_shard.map(unmapped(settings), shards_of(objects, settings.shard_size)).result()
+    loaded = merge_shards(shards)
+    selection = sample_week(loaded, settings, iso)
+
+    sampled_turns = loaded.turns.join(selection.sampled.select("contact_id"), on="contact_id")
+    chunks = agent_chunks(selection.sampled)
+    parts = [sampled_turns.filter(pl.col("agent_id").is_in(agents)) for agents in chunks]
+    batches = score_chunk.map(parts, unmapped(rubric)).result() if parts else []
+    scores = pl.concat([b.scores for b in batches] or [empty_batch().scores])
+    findings = pl.concat([b.findings for b in batches] or [empty_batch().findings])
+
+    quarantined = [
+        Quarantine(r["key"], r["reason"])
+        for r in selection.ledger.filter(pl.col("state") == "quarantined").iter_rows(named=True)
+    ]
+    table = published_scores_table(str(iso), scores, selection.sampled)
+    report = build_week_report(
+        week=str(iso),
+        scores=scores,
+        findings=findings,
+        contacts=selection.sampled,
+        history=history(settings, iso),
+        quarantined=[(q.key, q.reason) for q in quarantined],
+        rubric_version=rubric.version,
+        code_version=code_version(),
+        timezone=settings.timezone,
+    )
+    pdfs = render(report, settings)
+
+    files = dict(pdfs)
+    files["scores.parquet"] = _parquet(table)
+    files["scores.csv"] = table.write_csv().encode()
+    files["ledger.csv"] = selection.ledger.write_csv().encode()
+    manifest = build_manifest(settings, iso, rubric.version, selection, quarantined)
+    full = publish_outputs(settings, iso, files, manifest)
+    create_markdown_artifact(
+        key=f"rapport-{str(iso).lower()}",
+        markdown=week_table_markdown(str(iso), table),
+        description=f"Rapport scores for {iso}",
+    )
+    logger.info("Published %d files for %s", len(files), iso)
+    return {
+        "week": str(iso),
+        "output": output_store(settings).url(week_prefix(settings.output_prefix, str(iso))),
+        "local": str(settings.out_dir / str(iso)) if settings.out_dir else None,
+        "counts": full["counts"],
+        "agents": len(report.agents),
+    }
+
+
+def _parquet(table: pl.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    table.write_parquet(buf)
+    return buf.getvalue()
+
+
+def build_manifest(
+    settings: Settings,
+    week: IsoWeek,
+    rubric_version: str,
+    selection: WeekSelection,
+    quarantined: Sequence[Quarantine],
+) -> dict[str, Any]:
+    """Everything a reader needs to trust the week (file hashes are added at publish time)."""
+    start, end = week.bounds(settings.timezone)
+    counts = {state: 0 for state in STATES}
+    for state, n in selection.ledger.group_by("state").len().iter_rows():
+        counts[state] = n
+    sampled = (
+        selection.sampled.group_by("agent_id").agg(pl.col("contact_id").sort()).sort("agent_id")
+    )
+    return {
+        "week": str(week),
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "timezone": settings.timezone,
+        "sample": settings.sample,
+        "rubric_version": rubric_version,
+        "code_version": code_version(),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "counts": {
+            "entries": selection.ledger.height,
+            "agents": sampled.height,
+            **counts,
+        },
+        "sampled": {agent: ids for agent, ids in sampled.iter_rows()},
+        "quarantined": [{"key": q.key, "reason": q.reason} for q in quarantined],
+    }

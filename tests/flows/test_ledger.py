@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import polars as pl
+
+from checks.transcript import Contact, Turn, contacts_frame
+from flows.formats import Quarantine
+from flows.ledger import select_week
+from flows.weeks import IsoWeek
+
+WEEK = IsoWeek.parse("2026-W47")
+START, END = WEEK.bounds("UTC")
+
+
+def _contact(cid: str, agent: str | None, key: str, day: int = 17) -> Contact:
+    return Contact(
+        cid, agent, (Turn("customer", "hi"), Turn("agent", "hello")),
+        started_at=datetime(2026, 11, day, 10, tzinfo=UTC), source_key=key,
+    )
+
+
+def test_every_entry_ends_in_exactly_one_state() -> None:
+    contacts = [
+        *[_contact(f"c{i}", "a1", f"k/{i}.json") for i in range(7)],
+        _contact("c0", "a1", "k/Redacted/c0_analysis_redacted_1.json"),
+        _contact("u1", None, "k/u1.json"),
+        _contact("old", "a1", "k/old.json", day=9),
+    ]
+    quarantined = [Quarantine("k/broken.json", "malformed JSON")]
+    sel = select_week(
+        contacts_frame(contacts), quarantined, week=str(WEEK), start=START, end=END, sample_size=5
+    )
+    states = dict(sel.ledger.group_by("state").len().iter_rows())
+    assert states == {
+        "scored": 5, "not_sampled": 2, "duplicate": 1, "unattributed": 1,
+        "outside_week": 1, "quarantined": 1,
+    }
+    assert sel.ledger.height == len(contacts) + len(quarantined)
+    kept = sel.ledger.filter(pl.col("contact_id") == "c0", pl.col("state") != "duplicate")
+    assert kept["key"].to_list() == ["k/Redacted/c0_analysis_redacted_1.json"]
+    assert set(sel.sampled["contact_id"]) <= {f"c{i}" for i in range(7)}
+    reasons = sel.ledger.filter(pl.col("state") == "quarantined")["reason"].to_list()
+    assert reasons == ["malformed JSON"]

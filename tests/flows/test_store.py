@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from flows.store import LocalStore, ObjectStore, S3Store
+
+
+@pytest.fixture(params=["local", "s3"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
+    if request.param == "local":
+        return LocalStore(tmp_path)
+    s3: S3Store = request.getfixturevalue("s3_store")
+    return s3
+
+
+def test_put_get_list_delete_roundtrip(store: ObjectStore) -> None:
+    store.put("t/2026/11/16/a.json", b"one")
+    store.put("t/2026/11/17/b.json.gz", b"two!")
+    store.put("tx/other.json", b"x")
+    assert [(o.key, o.size) for o in store.list("t/2026/11/")] == [
+        ("t/2026/11/16/a.json", 3),
+        ("t/2026/11/17/b.json.gz", 4),
+    ]
+    assert store.get("t/2026/11/17/b.json.gz") == b"two!"
+    store.delete(["t/2026/11/16/a.json", "missing/key"])
+    assert [o.key for o in store.list("t/")] == ["t/2026/11/17/b.json.gz"]
+
+
+def test_s3_listing_follows_pagination(s3_store: S3Store) -> None:
+    keys = [f"p/2026/11/16/{i:05d}.json" for i in range(1010)]
+    for key in keys:
+        s3_store.put(key, b"{}")
+    assert [o.key for o in s3_store.list("p/2026/11/16/")] == keys
+    s3_store.delete(keys)
+    assert list(s3_store.list("p/")) == []
+
+
+def test_s3_store_pickles_without_its_client(s3_store: S3Store) -> None:
+    s3_store.put("k", b"v")
+    clone = pickle.loads(pickle.dumps(s3_store))
+    assert clone.get("k") == b"v"
+
+
+def test_local_store_refuses_keys_outside_its_root(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="escapes"):
+        LocalStore(tmp_path / "root").put("../evil", b"x")
