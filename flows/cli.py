@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +18,8 @@ from flows.store import LocalStore, ObjectStore, S3Store
 from flows.weeks import IsoWeek, last_complete_week, parse_weeks
 
 configure_prefect_defaults()
+
+DEFAULT_SPEC = Path(__file__).resolve().parent.parent / "infra" / "prefect.yaml"
 
 app = typer.Typer(
     name="rapport",
@@ -48,14 +51,15 @@ def _weeks(spec: str | None, settings: Settings) -> list[IsoWeek]:
 
 
 def run_weeks(settings: Settings, weeks: list[IsoWeek]) -> list[dict[str, Any]]:
-    """Run the weekly flow once per week, in order; report every week's outcome."""
-    from flows.weekly import weekly_audit
+    """Run the weekly flow once per week, in order; a failed week does not stop the others."""
+    from flows.runners import weekly_flow
 
+    audit = weekly_flow(settings)
     results = []
     for week in weeks:
         console.rule(f"[bold]Weekly audit {week}")
         try:
-            results.append(weekly_audit(week=str(week), settings=settings))
+            results.append(audit(week=str(week), settings=settings))
         except Exception as exc:
             err.print(f"[bold red]{week} failed:[/] {exc}  (rerun it alone with --week {week})")
             results.append({"week": str(week), "error": str(exc)})
@@ -95,6 +99,12 @@ def run(
     timezone: Annotated[str | None, typer.Option(help="Zone of the week's bounds.")] = None,
     rubric: Annotated[Path | None, typer.Option(help="Rubric YAML file.")] = None,
     page_size: Annotated[str | None, typer.Option(help="A4 or Letter.")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Run tasks on a local Dask cluster of N processes.")
+    ] = None,
+    dask_address: Annotated[
+        str | None, typer.Option(help="Run tasks on an existing Dask scheduler (tcp://…).")
+    ] = None,
 ) -> None:
     """Audit a week (or a range of weeks) from a real bucket or folder."""
     try:
@@ -113,6 +123,8 @@ def run(
             timezone=timezone,
             rubric=rubric,
             page_size=page_size,
+            dask_workers=workers,
+            dask_address=dask_address,
         )
     except ValueError as exc:
         raise _fail(str(exc)) from exc
@@ -203,6 +215,40 @@ def score(
     from flows.score_command import run_score
 
     raise typer.Exit(code=run_score(files, as_json=as_json, rubric_path=rubric, console=console))
+
+
+@app.command()
+def serve(
+    spec: Annotated[Path, typer.Option(help="Prefect deployment file.")] = DEFAULT_SPEC,
+) -> None:
+    """Run the weekly deployment on its schedule (uses PREFECT_API_URL, or starts a server)."""
+    from flows.deployment import load_deployment_spec
+
+    try:
+        deployment = load_deployment_spec(spec)
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    if os.environ.get("PREFECT_API_URL"):
+        _serve(deployment)
+        return
+    from flows.serve import prefect_server
+
+    console.print("No PREFECT_API_URL set: starting a local Prefect server (SQLite)…")
+    with prefect_server() as api_url:
+        os.environ["PREFECT_API_URL"] = api_url
+        console.print(f"Prefect server: {api_url.removesuffix('/api')} (stops with this process)")
+        _serve(deployment)
+
+
+def _serve(deployment: Any) -> None:
+    from flows.deployment import schedule_from_spec
+    from flows.weekly import weekly_audit
+
+    weekly_audit.serve(
+        name=deployment.name,
+        schedules=[schedule_from_spec(deployment)],
+        parameters=deployment.parameters,
+    )
 
 
 @app.command(name="eval")

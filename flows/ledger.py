@@ -3,7 +3,7 @@ week, or quarantined (with a reason). Nothing is silently dropped."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -52,6 +52,7 @@ def select_week(
     start: datetime,
     end: datetime,
     sample_size: int | None,
+    duplicate_keys: Mapping[str, str] | None = None,
 ) -> WeekSelection:
     """Dedupe, drop contacts outside the week or without agent, sample, and record each state.
 
@@ -83,6 +84,17 @@ def select_week(
             pl.lit(reason, dtype=pl.String).alias("reason"),
         )
 
+    dup_keys = dict(duplicate_keys or {})
+    key_dupes = pl.DataFrame(
+        {
+            "key": list(dup_keys),
+            "contact_id": [None] * len(dup_keys),
+            "agent_id": [None] * len(dup_keys),
+            "state": ["duplicate"] * len(dup_keys),
+            "reason": [f"another file holds this contact: {kept}" for kept in dup_keys.values()],
+        },
+        schema=LEDGER_SCHEMA,
+    )
     q_rows = pl.DataFrame(
         {
             "key": [q.key for q in quarantined],
@@ -100,6 +112,7 @@ def select_week(
             rows(dupes, "duplicate", "same contact id in another file (kept that one)"),
             rows(unattributed, "unattributed", "no agent found for this contact"),
             rows(outside, "outside_week", "started outside the week in the configured zone"),
+            key_dupes,
             q_rows,
         ]
     ).sort("state", "key", "contact_id")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from checks.transcript import CONTACTS_SCHEMA, TURNS_SCHEMA, contacts_frame, turns_frame
+from flows.attribution import Attribution, attribute
 from flows.formats import ParseResult, Quarantine, parse_file
 from flows.store import ObjectStore, StoredObject
 
@@ -33,8 +34,13 @@ def load_objects(
     *,
     max_bytes: int,
     parser: Parser = parse_file,
+    attribution: Attribution | None = None,
 ) -> LoadedShard:
-    """Read each object (in parallel threads: S3 GETs wait on the network) and parse it."""
+    """Read each object (in parallel threads: S3 GETs wait on the network) and parse it.
+
+    With an attribution, contacts that name no agent get one from it; those nobody can
+    attribute keep agent_id null (the ledger reports them as unattributed).
+    """
 
     def read_one(obj: StoredObject) -> ParseResult:
         if obj.size > max_bytes:
@@ -45,6 +51,9 @@ def load_objects(
     with ThreadPoolExecutor(max_workers=FETCH_THREADS) as pool:
         results = list(pool.map(read_one, objects))
     contacts = [c for r in results for c in r.contacts]
+    if attribution is not None:
+        attributed, unattributed = attribute(contacts, attribution)
+        contacts = attributed + unattributed
     return LoadedShard(
         contacts=contacts_frame(contacts),
         turns=turns_frame(contacts),

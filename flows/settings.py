@@ -33,8 +33,30 @@ class Settings(BaseSettings):
     page_size: Literal["A4", "Letter"] = Field("A4", description="scorecard paper size")
     render_workers: int = Field(2, ge=1, description="processes that render PDFs")
     history_weeks: int = Field(8, ge=1, description="weeks shown in the trend charts")
+    format: Literal["auto", "canonical", "contact_lens", "transcribe", "csv"] = Field(
+        "auto", description="transcript format (auto: detected per file)"
+    )
+    csv_columns: dict[str, str] = Field(
+        default_factory=dict, description="CSV column names, e.g. {'text': 'utterance'}"
+    )
+    ctr_prefix: str | None = Field(
+        None, description="prefix of Amazon Connect contact records (CTR) for attribution"
+    )
+    roster: str | None = Field(None, description="key of a roster CSV (contact -> agent)")
+    roster_columns: dict[str, str] = Field(
+        default_factory=dict, description="roster column names, e.g. {'agent_id': 'login'}"
+    )
     max_file_bytes: int = Field(20_000_000, ge=1, description="larger files are quarantined")
     shard_size: int = Field(2000, ge=1, description="files loaded per task")
+    dask_workers: int = Field(
+        0, ge=0, description="run tasks on a local Dask cluster of N processes"
+    )
+    dask_address: str | None = Field(None, description="run tasks on this Dask scheduler")
+
+    @property
+    def distributed(self) -> bool:
+        """Whether tasks run on Dask (worker processes) rather than threads in this process."""
+        return bool(self.dask_workers or self.dask_address)
 
     @field_validator("sample")
     @classmethod

@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import polars as pl
-from checks.rubric import Rubric, load_rubric
-from checks.scoring import score_turns
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from checks.results import ScoredBatch, empty_batch
+from checks.rubric import Rubric, load_rubric
+from checks.scoring import score_turns
 from checks.transcript import CONTACTS_SCHEMA
-from flows.formats import Quarantine
+from flows.attribution import Attribution
+from flows.attribution_source import read_attribution
+from flows.formats import Quarantine, choose_contact_lens_keys, parse_file
+from flows.formats.csv_turns import columns_from_mapping
 from flows.history import read_history
 from flows.ledger import STATES, WeekSelection, select_week
 from flows.loading import LoadedShard, load_objects, merge_shards
 from flows.publish import publish, week_prefix
-from flows.render import render_week_pdfs
+from flows.render import render_scorecard_pdf, render_team_summary_pdf, render_week_pdfs
 from flows.report_data import WeekReport, build_week_report, published_scores_table
 from flows.settings import Settings
 from flows.store import LocalStore, StoredObject
@@ -31,10 +38,19 @@ from flows.weeks import IsoWeek, day_prefix, last_complete_week
 
 S3_RETRIES = {"retries": 3, "retry_delay_seconds": [2, 10, 30], "cache_policy": NO_CACHE}
 SCORE_CHUNK_CONTACTS = 25_000
+TEAM_SUMMARY = "team-summary.pdf"
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """The week's files to read, and the files skipped because another holds the same contact."""
+
+    objects: list[StoredObject]
+    duplicates: dict[str, str]
 
 
 @task(name="list-week", **S3_RETRIES)  # type: ignore[arg-type]
-def list_week(settings: Settings, week: IsoWeek) -> list[StoredObject]:
+def list_week(settings: Settings, week: IsoWeek) -> Listing:
     """List only the week's day partitions under every input prefix (paginated)."""
     store = input_store(settings)
     found: dict[str, StoredObject] = {}
@@ -42,17 +58,42 @@ def list_week(settings: Settings, week: IsoWeek) -> list[StoredObject]:
         for day in week.utc_days(settings.timezone):
             for obj in store.list(day_prefix(prefix, day)):
                 found[obj.key] = obj
-    return [found[k] for k in sorted(found)]
+    # Contact Lens keeps raw and redacted copies of a contact: read only the preferred one.
+    kept, dropped = choose_contact_lens_keys(sorted(found))
+    return Listing([found[k] for k in kept], dropped)
+
+
+@task(name="read-attribution", **S3_RETRIES)  # type: ignore[arg-type]
+def attribution(settings: Settings, week: IsoWeek) -> Attribution | None:
+    """Who took each contact, from contact records and/or a roster (when configured)."""
+    return read_attribution(input_store(settings), settings, week)
 
 
 @task(name="load-shard", **S3_RETRIES)  # type: ignore[arg-type]
-def load_shard(settings: Settings, objects: list[StoredObject]) -> LoadedShard:
+def load_shard(
+    settings: Settings, objects: list[StoredObject], agents: Attribution | None
+) -> LoadedShard:
     """Fetch and parse a shard of files; bad files are quarantined, not raised."""
-    return load_objects(input_store(settings), objects, max_bytes=settings.max_file_bytes)
+    columns = columns_from_mapping(settings.csv_columns) if settings.csv_columns else None
+    parser = partial(
+        parse_file,
+        format=settings.format,
+        max_bytes=settings.max_file_bytes,
+        csv_columns=columns,
+    )
+    return load_objects(
+        input_store(settings),
+        objects,
+        max_bytes=settings.max_file_bytes,
+        parser=parser,
+        attribution=agents,
+    )
 
 
 @task(name="sample", cache_policy=NO_CACHE)
-def sample_week(shard: LoadedShard, settings: Settings, week: IsoWeek) -> WeekSelection:
+def sample_week(
+    shard: LoadedShard, listing: Listing, settings: Settings, week: IsoWeek
+) -> WeekSelection:
     """Decide each contact's state and draw the reproducible per-agent sample."""
     start, end = week.bounds(settings.timezone)
     return select_week(
@@ -62,6 +103,7 @@ def sample_week(shard: LoadedShard, settings: Settings, week: IsoWeek) -> WeekSe
         start=start,
         end=end,
         sample_size=settings.sample_size,
+        duplicate_keys=listing.duplicates,
     )
 
 
@@ -84,8 +126,35 @@ def history(settings: Settings, week: IsoWeek) -> pl.DataFrame:
 
 @task(name="render", cache_policy=NO_CACHE)
 def render(report: WeekReport, settings: Settings) -> dict[str, bytes]:
-    """Every agent's scorecard and the team summary as PDF bytes."""
+    """Every agent's scorecard and the team summary as PDF bytes (a process per core)."""
     return render_week_pdfs(report, page_size=settings.page_size, workers=settings.render_workers)
+
+
+@task(name="render-chunk", cache_policy=NO_CACHE)
+def render_chunk(report: WeekReport, settings: Settings, first: int, last: int) -> dict[str, bytes]:
+    """Scorecards of agents [first, last) and, in the first chunk, the team summary."""
+    part = WeekReport(agents=report.agents[first:last], team=report.team)
+    files = {
+        f"{card.agent_id}.pdf": render_scorecard_pdf(card, page_size=settings.page_size)
+        for card in part.agents
+    }
+    if first == 0:
+        files[TEAM_SUMMARY] = render_team_summary_pdf(report.team, page_size=settings.page_size)
+    return files
+
+
+def render_all(report: WeekReport, settings: Settings) -> dict[str, bytes]:
+    """Render here with a process pool, or spread chunks of agents over the Dask workers."""
+    if not settings.distributed:
+        return render(report, settings)
+    n = len(report.agents)
+    step = max(1, -(-n // (4 * max(1, settings.dask_workers or 4))))
+    bounds = [(i, min(i + step, n)) for i in range(0, max(n, 1), step)]
+    futures = [render_chunk.submit(report, settings, a, b) for a, b in bounds]
+    files: dict[str, bytes] = {}
+    for future in futures:
+        files.update(future.result())
+    return files
 
 
 @task(name="publish", **S3_RETRIES)  # type: ignore[arg-type]
@@ -149,11 +218,21 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
     rubric = load_rubric(settings.rubric)
     logger.info("Auditing %s with rubric %s", iso, rubric.version)
 
-    objects = list_week(settings, iso)
-    logger.info("Listed %d files", len(objects))
-    shards = load_shard.map(unmapped(settings), shards_of(objects, settings.shard_size)).result()
-    loaded = merge_shards(shards)
-    selection = sample_week(loaded, settings, iso)
+    clock = StageClock()
+    with clock("list"):
+        listing = list_week(settings, iso)
+        agents = attribution(settings, iso)
+    logger.info("Listed %d files", len(listing.objects))
+    with clock("load"):
+        shard_list = shards_of(listing.objects, settings.shard_size)
+        shards = (
+            load_shard.map(unmapped(settings), shard_list, unmapped(agents)).result()
+            if shard_list
+            else []
+        )
+        loaded = merge_shards(shards)
+    with clock("sample"):
+        selection = sample_week(loaded, listing, settings, iso)
 
     sampled_turns = loaded.turns.join(selection.sampled.select("contact_id"), on="contact_id")
     chunks = agent_chunks(selection.sampled)
@@ -166,26 +245,27 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
         Quarantine(r["key"], r["reason"])
         for r in selection.ledger.filter(pl.col("state") == "quarantined").iter_rows(named=True)
     ]
-    table = published_scores_table(str(iso), scores, selection.sampled)
-    report = build_week_report(
-        week=str(iso),
-        scores=scores,
-        findings=findings,
-        contacts=selection.sampled,
-        history=history(settings, iso),
-        quarantined=[(q.key, q.reason) for q in quarantined],
-        rubric_version=rubric.version,
-        code_version=code_version(),
-        timezone=settings.timezone,
-    )
-    pdfs = render(report, settings)
-
-    files = dict(pdfs)
+    with clock("report"):
+        table = published_scores_table(str(iso), scores, selection.sampled)
+        report = build_week_report(
+            week=str(iso),
+            scores=scores,
+            findings=findings,
+            contacts=selection.sampled,
+            history=history(settings, iso),
+            quarantined=[(q.key, q.reason) for q in quarantined],
+            rubric_version=rubric.version,
+            code_version=code_version(),
+            timezone=settings.timezone,
+        )
+    with clock("render"):
+        files = render_all(report, settings)
     files["scores.parquet"] = _parquet(table)
     files["scores.csv"] = table.write_csv().encode()
     files["ledger.csv"] = selection.ledger.write_csv().encode()
     manifest = build_manifest(settings, iso, rubric.version, selection, quarantined)
-    full = publish_outputs(settings, iso, files, manifest)
+    with clock("publish"):
+        full = publish_outputs(settings, iso, files, manifest)
     create_markdown_artifact(
         key=f"rapport-{str(iso).lower()}",
         markdown=week_table_markdown(str(iso), table),
@@ -198,7 +278,23 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
         "local": str(settings.out_dir / str(iso)) if settings.out_dir else None,
         "counts": full["counts"],
         "agents": len(report.agents),
+        "timings": clock.seconds,
     }
+
+
+class StageClock:
+    """Wall seconds per named stage of one run."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(time.perf_counter() - start, 3)
 
 
 def _parquet(table: pl.DataFrame) -> bytes:

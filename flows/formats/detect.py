@@ -7,7 +7,11 @@ from typing import Final, Literal, get_args
 
 from checks.transcript import Contact
 from flows.formats.canonical import contact_from_dict, parse_canonical_jsonl
-from flows.formats.contact_lens import looks_like_contact_lens, parse_contact_lens
+from flows.formats.contact_lens import (
+    contact_lens_contact_id,
+    looks_like_contact_lens,
+    parse_contact_lens,
+)
 from flows.formats.csv_turns import CsvColumns, looks_like_csv_turns, parse_csv_turns
 from flows.formats.decode import decode_text, gunzip_if_needed
 from flows.formats.keys import file_name
@@ -58,12 +62,18 @@ def _one_or_many(key: str, docs: list[object], read: object) -> ParseResult:
     return result
 
 
-def _json_kind(doc: object) -> str:
+def _json_kind(key: str, doc: object) -> str:
     sample = doc[0] if isinstance(doc, list) and doc else doc
-    if looks_like_contact_lens(sample):
+    if looks_like_contact_lens(sample) or contact_lens_contact_id(key) is not None:
         return "contact_lens"
     if looks_like_transcribe(sample):
         return "transcribe"
+    if (
+        isinstance(sample, dict)
+        and "turns" not in sample
+        and ("Transcript" in sample or "Participants" in sample)
+    ):
+        return "contact_lens"  # an Amazon document with a broken Transcript: say which field
     return "canonical"
 
 
@@ -77,8 +87,7 @@ def _read(key: str, text: str, fmt: Format, columns: CsvColumns | None) -> Parse
     ):
         return parse_csv_turns(key, text, columns)
     if fmt in ("auto", "canonical") and (
-        name.endswith(".jsonl")
-        or (fmt == "auto" and _looks_like_jsonl(text) and not name.endswith(".json"))
+        name.endswith(".jsonl") or (fmt == "auto" and _looks_like_jsonl(text))
     ):
         return parse_canonical_jsonl(key, text)
     if fmt == "auto" and not stripped.startswith(("{", "[")) and not name.endswith(".json"):
@@ -86,7 +95,7 @@ def _read(key: str, text: str, fmt: Format, columns: CsvColumns | None) -> Parse
             "unrecognised format: not JSON, and no CSV header with contact id, speaker and text"
         )
     doc = _load_json(text)
-    kind = _json_kind(doc) if fmt == "auto" else fmt
+    kind = _json_kind(key, doc) if fmt == "auto" else fmt
     docs = doc if isinstance(doc, list) else [doc]
     if not docs:
         raise TranscriptError("empty file: an empty JSON list")

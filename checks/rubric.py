@@ -1,0 +1,256 @@
+"""The rubric: versioned weights, thresholds and phrase lists, validated at load."""
+
+from __future__ import annotations
+
+import importlib.resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import polars as pl
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from checks.transcript import CRITERIA, SIGNALS
+
+DEFAULT_RUBRIC = "rubric.yaml"
+
+
+class RubricError(ValueError):
+    """A rubric file that cannot be used; the message names the file, key path and problem."""
+
+
+def _check_phrase(value: str) -> str:
+    if not value.strip():
+        raise ValueError("phrase is empty")
+    return value
+
+
+def _check_regex(value: str) -> str:
+    if not value.strip():
+        raise ValueError("pattern is empty")
+    try:
+        matches_empty = pl.Series([""]).str.contains(value).item()
+    except pl.exceptions.PolarsError as exc:
+        lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+        why = next((ln for ln in lines if ln.startswith("error:")), " ".join(lines[:3]))
+        raise ValueError(f"bad regular expression {value!r}: {why[:200]}") from None
+    if matches_empty:
+        raise ValueError(f"pattern {value!r} matches the empty string")
+    return value
+
+
+def _check_positive(value: float) -> float:
+    if not value > 0:
+        raise ValueError(f"weight must be positive, got {value}")
+    return value
+
+
+Phrase = Annotated[str, AfterValidator(_check_phrase)]
+Regex = Annotated[str, AfterValidator(_check_regex)]
+Weight = Annotated[float, AfterValidator(_check_positive)]
+Points = Annotated[float, Field(ge=0, le=100)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SignalSpec(_Strict):
+    """How one signal is matched: phrases, regex groups and guards."""
+
+    speaker: Literal["agent", "customer"] = "agent"
+    phrases: list[Phrase] = Field(default_factory=list)
+    groups: dict[str, list[Regex]] = Field(default_factory=dict)
+    only_after_distress: list[Regex] = Field(default_factory=list)
+    exclude: list[Regex] = Field(default_factory=list)
+    negation_guard: bool = True
+    quote_guard: bool = True
+
+
+class CriteriaWeights(_Strict):
+    """Weight of each criterion in the overall score."""
+
+    empathy: Weight
+    compassion: Weight
+    sympathy_overload: Weight
+    hospitality: Weight
+
+    def as_dict(self) -> dict[str, float]:
+        """Weights keyed by criterion name."""
+        return {name: float(getattr(self, name)) for name in CRITERIA}
+
+
+class Weights(_Strict):
+    """Criteria weights for emotional contacts and for routine ones."""
+
+    emotional: CriteriaWeights
+    routine: CriteriaWeights
+
+
+class SentimentConfig(_Strict):
+    """Compound-score thresholds (VADER scale, -1..1)."""
+
+    customer_distress_below: float = Field(default=-0.55, ge=-1, le=0)
+    customer_negative_below: float = Field(default=-0.35, ge=-1, le=0)
+    agent_negative_below: float = Field(default=-0.35, ge=-1, le=0)
+    agent_neutral_words: list[Phrase] = Field(default_factory=list)
+
+
+class ReflectionConfig(_Strict):
+    """Content-word overlap needed for the agent to reflect the customer's problem."""
+
+    min_shared: int = Field(default=3, ge=1)
+    min_shared_with_cue: int = Field(default=1, ge=0)
+    min_share_of_agent_words: float = Field(default=0.12, ge=0, le=1)
+    min_word_length: int = Field(default=3, ge=1)
+    stopwords: list[Phrase] = Field(default_factory=list)
+
+
+class ScriptedConfig(_Strict):
+    """When a repeated agent sentence counts as a scripted line."""
+
+    min_contacts: int = Field(default=3, ge=2)
+    min_share: float = Field(default=0.5, gt=0, le=1)
+    min_words: int = Field(default=4, ge=1)
+    signals: list[str] = Field(default_factory=list)
+
+
+class EmpathyConfig(_Strict):
+    """Points and deductions for the empathy criterion."""
+
+    early_window_agent_turns: int = Field(default=2, ge=1)
+    points_ack_early: Points = 55
+    points_ack_late: Points = 35
+    points_reflect: Points = 30
+    points_explore: Points = 15
+    scripted_factor: float = Field(default=0.5, ge=0, le=1)
+    penalty_broken_record: Points = 20
+    penalty_per_empty_understand: Points = 5
+    penalty_per_dismissive: Points = 30
+    broken_record_min: int = Field(default=2, ge=1)
+
+
+class ProblemSpec(_Strict):
+    """Customer wording that shows a problem to solve."""
+
+    phrases: list[Phrase] = Field(default_factory=list)
+    groups: dict[str, list[Regex]] = Field(default_factory=dict)
+
+
+class CompassionConfig(_Strict):
+    """Points and deductions for the compassion criterion."""
+
+    points_ownership: Points = 40
+    points_next_step: Points = 30
+    points_confirm_close: Points = 30
+    points_confirm_early: Points = 15
+    close_window_agent_turns: int = Field(default=2, ge=1)
+    penalty_action_before_empathy: Points = 20
+    problem: ProblemSpec = Field(default_factory=ProblemSpec)
+
+
+class SympathyConfig(_Strict):
+    """Deductions for the sympathy-overload control criterion."""
+
+    apology_max_total: int = Field(default=2, ge=1)
+    apology_per_agent_turns: float = Field(default=3, gt=0)
+    penalty_per_excess_apology: Points = 12
+    penalty_per_pity: Points = 15
+    penalty_per_agent_distress: Points = 25
+    penalty_per_co_blaming: Points = 20
+    penalty_per_contagion_turn: Points = 10
+
+
+class HospitalityConfig(_Strict):
+    """Points for warmth, courtesy and efficiency."""
+
+    points_opening: Points = 30
+    points_closing: Points = 30
+    points_courtesy: Points = 20
+    courtesy_full_at: int = Field(default=3, ge=1)
+    points_efficiency: Points = 20
+    efficient_max_agent_turns: int = Field(default=8, ge=1)
+    penalty_per_dismissive: Points = 20
+
+
+class Rubric(_Strict):
+    """A validated rubric."""
+
+    version: Annotated[str, Field(min_length=1)]
+    source: str = "<default>"
+    weights: Weights
+    sentiment: SentimentConfig = SentimentConfig()
+    reflection: ReflectionConfig = ReflectionConfig()
+    scripted: ScriptedConfig = ScriptedConfig()
+    empathy: EmpathyConfig = EmpathyConfig()
+    compassion: CompassionConfig = CompassionConfig()
+    sympathy_overload: SympathyConfig = SympathyConfig()
+    hospitality: HospitalityConfig = HospitalityConfig()
+    signals: dict[str, SignalSpec] = Field(default_factory=dict)
+
+    def signal(self, name: str) -> SignalSpec:
+        """The spec of one signal (an empty spec when the rubric leaves it out)."""
+        return self.signals.get(name, SignalSpec())
+
+
+def _key_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "<top>"
+
+
+def _precheck(raw: Any, source: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise RubricError(f"{source}: <top>: expected a mapping, got {type(raw).__name__}")
+    if "version" not in raw:
+        raise RubricError(f"{source}: version: missing (every rubric must say its version)")
+    if not isinstance(raw["version"], str):
+        raise RubricError(f'{source}: version: must be a quoted string such as "2026.11.1"')
+    signals = raw.get("signals") or {}
+    if not isinstance(signals, dict):
+        raise RubricError(f"{source}: signals: expected a mapping of signal name to spec")
+    for name in signals:
+        if name not in SIGNALS:
+            raise RubricError(
+                f"{source}: signals.{name}: unknown signal name (known: {', '.join(SIGNALS)})"
+            )
+    scripted = raw.get("scripted") or {}
+    if isinstance(scripted, dict):
+        for i, name in enumerate(scripted.get("signals") or []):
+            if name not in SIGNALS:
+                raise RubricError(f"{source}: scripted.signals[{i}]: unknown signal name {name!r}")
+    return raw
+
+
+def parse_rubric(text: str, source: str) -> Rubric:
+    """Parse and validate rubric YAML; raise RubricError naming source, key path and problem."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RubricError(f"{source}: not valid YAML: {exc}") from None
+    data = dict(_precheck(raw, source))
+    data["source"] = source
+    try:
+        return Rubric.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+        raise RubricError(f"{source}: {_key_path(tuple(err['loc']))}: {msg}{more}") from None
+
+
+def load_rubric(path: Path | str | None = None) -> Rubric:
+    """Load a rubric file, or the packaged default when path is None."""
+    if path is None:
+        resource = importlib.resources.files("checks").joinpath(DEFAULT_RUBRIC)
+        return parse_rubric(resource.read_text(encoding="utf-8"), f"checks/{DEFAULT_RUBRIC}")
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RubricError(f"{p}: cannot read: {exc.strerror or exc}") from None
+    return parse_rubric(text, str(p))

@@ -1,0 +1,236 @@
+"""Small report charts (matplotlib, Agg) as SVG strings to inline in the HTML."""
+
+from __future__ import annotations
+
+import html
+import io
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib.figure import Figure
+
+INK: Final = "#1d2733"
+MUTED: Final = "#6b7785"
+ACCENT: Final = "#1f5a8c"
+TRACK: Final = "#e3e8ee"
+GRID: Final = "#d5dbe2"
+MEDIAN: Final = "#111111"
+FONT: Final = "Liberation Sans"
+
+
+@dataclass(frozen=True, slots=True)
+class LineStyle:
+    """How one series is drawn: colour, dash pattern, marker and weight (readable in grey)."""
+
+    color: str
+    dash: str | tuple[int, tuple[float, ...]]
+    marker: str
+    width: float
+
+
+SERIES_STYLES: Final[Mapping[str, LineStyle]] = {
+    "overall": LineStyle(ACCENT, "-", "o", 2.2),
+    "empathy": LineStyle("#4d6d8c", (0, (4.0, 1.6)), "s", 1.1),
+    "compassion": LineStyle("#6c7f94", (0, (1.2, 1.4)), "^", 1.1),
+    "sympathy_overload": LineStyle("#7d8793", (0, (5.0, 1.5, 1.2, 1.5)), "D", 1.1),
+    "hospitality": LineStyle("#98a2ad", (0, (2.2, 1.2)), "v", 1.1),
+}
+
+_RC: Final[dict[Any, Any]] = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "rapport",
+    "font.family": FONT,
+    "font.size": 7.0,
+    "text.color": INK,
+    "axes.unicode_minus": False,
+}
+_PROLOG = re.compile(r"^.*?(?=<svg)", re.DOTALL)
+
+
+def _svg(fig: Figure) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    return _PROLOG.sub("", buf.getvalue(), count=1)
+
+
+def _num(v: float) -> str:
+    return f"{v:.1f}".rstrip("0").rstrip(".")
+
+
+def criterion_bar_svg(score: float | None, team_median: float | None) -> str:
+    """One criterion as a 0-100 bar with a black tick at the team median (43 x 5 mm)."""
+    # Hand-built rather than matplotlib: a handful of nodes keeps WeasyPrint fast per card.
+    w = 0.0 if score is None else max(0.0, min(100.0, score)) * 1.7
+    parts = [
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 172 20" width="43mm" height="5mm">',
+        f'<rect x="1" y="5" width="170" height="10" fill="{TRACK}"/>',
+        f'<rect x="1" y="5" width="{_num(w)}" height="10" fill="{ACCENT}"/>' if w else "",
+    ]
+    if team_median is not None:
+        x = 1 + max(0.0, min(100.0, team_median)) * 1.7
+        parts.append(
+            f'<line x1="{_num(x)}" y1="1" x2="{_num(x)}" y2="19" stroke="{MEDIAN}" '
+            'stroke-width="2.4"/>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _spread(ys: list[float], gap: float, lo: float, hi: float) -> list[float]:
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    out = list(ys)
+    for prev, cur in itertools.pairwise(order):
+        out[cur] = max(out[cur], out[prev] + gap)
+    if order and out[order[-1]] > hi:
+        shift = out[order[-1]] - hi
+        for i in order:
+            out[i] -= shift
+    return [max(lo, v) for v in out]
+
+
+_SVG_DASH: Final[Mapping[str, str]] = {
+    "overall": "",
+    "empathy": "5 2",
+    "compassion": "1.5 2",
+    "sympathy_overload": "6 2 1.5 2",
+    "hospitality": "3 1.5",
+}
+
+
+def _marker(shape: str, x: float, y: float, r: float) -> str:
+    a, b, c, d, e, f = (_num(v) for v in (x - r, x, x + r, y - r, y, y + r))
+    if shape == "o":
+        arc = f"a{_num(r)} {_num(r)} 0 1 0"
+        return f"M{a} {e}{arc} {_num(2 * r)} 0{arc} {_num(-2 * r)} 0Z"
+    if shape == "s":
+        return f"M{a} {d}H{c}V{f}H{a}Z"
+    if shape == "^":
+        return f"M{b} {d}L{c} {f}H{a}Z"
+    if shape == "v":
+        return f"M{b} {f}L{c} {d}H{a}Z"
+    return f"M{b} {d}L{c} {e}L{b} {f}L{a} {e}Z"
+
+
+def trend_svg(
+    weeks: Sequence[str],
+    series: Mapping[str, Sequence[float | None]],
+    labels: Mapping[str, str],
+) -> str:
+    """Weekly lines (overall bold, criteria dashed); says so when there is no history yet."""
+    left, right, top, bottom = 24.0, 232.0, 8.0, 118.0
+    n = len(weeks)
+    step = (right - left) / max(n - 1, 1)
+
+    def px(i: int) -> float:
+        return left + i * step if n > 1 else (left + right) / 2
+
+    def py(v: float) -> float:
+        return bottom - (bottom - top) * max(0.0, min(100.0, v)) / 100.0
+
+    out = [
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 340 134" '
+        f'font-family="{FONT}" font-size="7.5">'
+    ]
+    for y in (0, 50, 100):
+        out.append(
+            f'<line x1="{_num(left - 4)}" y1="{_num(py(y))}" x2="{_num(right + 4)}" '
+            f'y2="{_num(py(y))}" stroke="{GRID}" stroke-width="0.6"/>'
+            f'<text x="{_num(left - 7)}" y="{_num(py(y) + 2.6)}" text-anchor="end" '
+            f'fill="{MUTED}">{y}</text>'
+        )
+    for i, w in enumerate(weeks):
+        out.append(
+            f'<text x="{_num(px(i))}" y="{_num(bottom + 12)}" text-anchor="middle" '
+            f'fill="{MUTED}">{html.escape(w.split("-")[-1])}</text>'
+        )
+    ends: list[tuple[str, float]] = []
+    for key in ("hospitality", "sympathy_overload", "compassion", "empathy", "overall"):
+        values = series.get(key)
+        if values is None:
+            continue
+        st = SERIES_STYLES[key]
+        line, marks, pen = [], [], False
+        for i, v in enumerate(values):
+            if v is None:
+                pen = False
+                continue
+            line.append(f"{'L' if pen else 'M'}{_num(px(i))} {_num(py(v))}")
+            marks.append(_marker(st.marker, px(i), py(v), 2.7 if key == "overall" else 2.0))
+            pen = True
+        last = next((v for v in reversed(values) if v is not None), None)
+        if last is None:
+            continue
+        ends.append((key, last))
+        dash = f' stroke-dasharray="{_SVG_DASH[key]}"' if _SVG_DASH[key] else ""
+        fill = st.color if key == "overall" else "white"
+        out.append(
+            f'<path d="{"".join(line)}" fill="none" stroke="{st.color}" '
+            f'stroke-width="{_num(st.width * 1.1)}"{dash}/>'
+            f'<path d="{"".join(marks)}" fill="{fill}" stroke="{st.color}" stroke-width="0.9"/>'
+        )
+    placed = _spread([py(v) for _, v in ends], 10.5, top - 2, bottom + 2)
+    for (key, _), ly in zip(ends, placed, strict=True):
+        st = SERIES_STYLES[key]
+        dash = f' stroke-dasharray="{_SVG_DASH[key]}"' if _SVG_DASH[key] else ""
+        weight = ' font-weight="bold"' if key == "overall" else ""
+        colour = INK if key == "overall" else MUTED
+        out.append(
+            f'<line x1="{_num(right + 10)}" y1="{_num(ly)}" x2="{_num(right + 24)}" y2="{_num(ly)}" '
+            f'stroke="{st.color}" stroke-width="{_num(st.width * 1.1)}"{dash}/>'
+            f'<text x="{_num(right + 28)}" y="{_num(ly + 2.6)}" fill="{colour}"{weight}>'
+            f"{html.escape(labels.get(key, key))}</text>"
+        )
+    if n < 2:
+        out.append(
+            f'<rect x="{_num(left + 18)}" y="22" width="{_num(right - left - 36)}" height="30" '
+            f'rx="4" fill="white" stroke="{GRID}"/>'
+            f'<text x="{_num((left + right) / 2)}" y="34" text-anchor="middle" fill="{INK}">'
+            "No earlier weeks yet:</text>"
+            f'<text x="{_num((left + right) / 2)}" y="45" text-anchor="middle" fill="{INK}">'
+            "the trend starts this week</text>"
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def distribution_svg(rows: Sequence[tuple[str, Sequence[float], float | None]]) -> str:
+    """Team spread per criterion (matplotlib): a dot per agent, the range, a tick at the median."""
+    n = max(len(rows), 1)
+    height = 0.45 * n + 0.3
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(7.0, height))
+        fig.patch.set_alpha(0.0)
+        ax = fig.add_axes((0.17, 0.25 / height, 0.8, 1 - 0.3 / height))
+        ax.set_axis_off()
+        ax.set_xlim(-1, 101)
+        ax.set_ylim(n - 0.5, -0.5)
+        for x in (0, 25, 50, 75, 100):
+            ax.plot([x, x], [-0.45, n - 0.55], color=GRID, lw=0.5, zorder=0)
+            ax.text(x, n - 0.5, str(x), ha="center", va="top", color=MUTED, fontsize=6.5)
+        for i, (label, values, median) in enumerate(rows):
+            ax.text(-4, i, label, ha="right", va="center", fontsize=8.5, color=INK)
+            if values:
+                ax.plot(
+                    [min(values), max(values)], [i, i], color=TRACK, lw=8, solid_capstyle="round"
+                )
+                jitter = [((k * 37) % 7 - 3) * 0.06 for k in range(len(values))]
+                ax.plot(
+                    list(values),
+                    [i + j for j in jitter],
+                    ls="none",
+                    marker="o",
+                    ms=4.5,
+                    mfc="white",
+                    mec=ACCENT,
+                    mew=1.1,
+                )
+            if median is not None:
+                ax.plot([median], [i], ls="none", marker="|", ms=16, mew=2.4, color=MEDIAN)
+                ax.text(median, i - 0.3, f"median {median:.0f}", ha="center", fontsize=6.5)
+        return _svg(fig)

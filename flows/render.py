@@ -1,0 +1,256 @@
+"""Scorecards and the team summary: jinja2 to HTML, WeasyPrint to PDF, safely and in parallel."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from flows import charts
+from flows.report_data import CRITERION_LABELS, AgentCard, TeamSummary, WeekReport
+
+ASSETS_DIR: Final = Path(str(files("report_templates"))).resolve()
+ASSET_SUFFIXES: Final = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
+PAGE_SIZES: Final = {"a4": "A4", "letter": "letter"}
+TEAM_SUMMARY_FILE: Final = "team-summary.pdf"
+
+
+class AssetFetcher(URLFetcher):  # type: ignore[misc]
+    """Serves files under report_templates/ and refuses every other URL (file, http, data)."""
+
+    def __init__(self, root: Path = ASSETS_DIR) -> None:
+        super().__init__(allowed_protocols={"file"})
+        self.root = root.resolve()
+        self.requests: list[str] = []
+        self.refused: list[str] = []
+
+    def asset_path(self, url: str) -> Path | None:
+        """The asset a URL names, or None when it points outside the project's assets."""
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return None
+        path = Path(unquote(parts.path)).resolve()
+        if not path.is_relative_to(self.root) or path.suffix not in ASSET_SUFFIXES:
+            return None
+        return path if path.is_file() else None
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        """Return a packaged asset; raise for anything else."""
+        self.requests.append(url)
+        path = self.asset_path(url)
+        if path is None:
+            self.refused.append(url)
+            raise ValueError(f"refused to fetch {url!r}: not a packaged report asset")
+        return URLFetcherResponse(
+            url, path.read_bytes(), {"Content-Type": ASSET_SUFFIXES[path.suffix]}
+        )
+
+
+def _fmt_score(value: float | None) -> str:
+    return "N/A" if value is None else f"{value:.0f}"
+
+
+def _fmt_change(value: float | None) -> str:
+    if value is None:
+        return "–"
+    rounded = round(value)
+    if rounded == 0:
+        return "±0"
+    return f"+{rounded}" if rounded > 0 else f"−{abs(rounded)}"
+
+
+def _direction(value: float | None) -> str:
+    if value is None or round(value) == 0:
+        return "flat"
+    return "up" if value > 0 else "down"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The jinja2 environment over report_templates/ (autoescape on, strict undefined)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(ASSETS_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["score"] = _fmt_score
+    env.filters["change"] = _fmt_change
+    env.filters["direction"] = _direction
+    return env
+
+
+@cache
+def _font_config() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@cache
+def _stylesheets(page_size: str) -> tuple[CSS, ...]:
+    fetcher = AssetFetcher()
+    fc = _font_config()
+    return (
+        CSS(filename=str(ASSETS_DIR / "style.css"), url_fetcher=fetcher, font_config=fc),
+        CSS(string=f"@page {{ size: {page_size}; }}", font_config=fc),
+    )
+
+
+def page_size_css(page_size: str) -> str:
+    """Normalise a page size setting (A4 or Letter)."""
+    try:
+        return PAGE_SIZES[page_size.strip().lower()]
+    except KeyError:
+        raise ValueError(f"page size must be A4 or Letter, not {page_size!r}") from None
+
+
+def html_to_pdf(html: str, *, page_size: str = "A4", fetcher: AssetFetcher | None = None) -> bytes:
+    """Render our HTML to a tagged PDF with embedded, subset fonts and only packaged assets."""
+    size = page_size_css(page_size)
+    doc = HTML(
+        string=html,
+        base_url=ASSETS_DIR.as_uri() + "/",
+        url_fetcher=fetcher or AssetFetcher(),
+    )
+    pdf: bytes = doc.write_pdf(
+        stylesheets=list(_stylesheets(size)),
+        font_config=_font_config(),
+        pdf_tags=True,
+    )
+    return pdf
+
+
+def _iso(ts: datetime) -> str:
+    return ts.strftime("%Y-%m-%dT%H:%M:%SZ") if ts.utcoffset() is not None else ts.isoformat()
+
+
+def scorecard_context(card: AgentCard) -> dict[str, Any]:
+    """The flat template context for one scorecard (charts rendered to inline SVG)."""
+    weeks = [p.week for p in card.trend]
+    series: dict[str, list[float | None]] = {"overall": [p.overall for p in card.trend]}
+    for key in CRITERION_LABELS:
+        series[key] = [p.criteria.get(key) for p in card.trend]
+    labels = {"overall": "Overall", **CRITERION_LABELS}
+    return {
+        "card": card,
+        "created": _iso(card.generated_at),
+        "criterion_bars": {
+            c.key: charts.criterion_bar_svg(c.score, c.team_median) for c in card.criteria
+        },
+        "trend_chart": charts.trend_svg(weeks, series, labels),
+        "has_history": len(card.trend) > 1,
+        "contacts": card.contacts[:MAX_CONTACT_ROWS],
+        "more_contacts": max(0, len(card.contacts) - MAX_CONTACT_ROWS),
+    }
+
+
+MAX_CONTACT_ROWS: Final = 30
+
+
+def render_scorecard_html(card: AgentCard) -> str:
+    """One agent's scorecard as HTML."""
+    return environment().get_template("scorecard.html.j2").render(scorecard_context(card))
+
+
+def render_team_summary_html(team: TeamSummary) -> str:
+    """The team summary as HTML."""
+    dist = charts.distribution_svg([(d.label, d.values, d.median) for d in team.distributions])
+    return (
+        environment()
+        .get_template("team_summary.html.j2")
+        .render(team=team, created=_iso(team.generated_at), distribution_chart=dist)
+    )
+
+
+def render_scorecard_pdf(card: AgentCard, *, page_size: str = "A4") -> bytes:
+    """One agent's scorecard as PDF bytes (at most two pages)."""
+    return html_to_pdf(render_scorecard_html(card), page_size=page_size)
+
+
+def render_team_summary_pdf(team: TeamSummary, *, page_size: str = "A4") -> bytes:
+    """The team summary as PDF bytes."""
+    return html_to_pdf(render_team_summary_html(team), page_size=page_size)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedFile:
+    """One rendered PDF with the seconds (wall, one process) and CPU seconds it took."""
+
+    name: str
+    data: bytes
+    seconds: float
+    cpu_seconds: float
+
+
+def _render_one(job: tuple[str, AgentCard | TeamSummary, str]) -> RenderedFile:
+    name, item, page_size = job
+    t0, c0 = time.perf_counter(), time.process_time()
+    if isinstance(item, TeamSummary):
+        data = render_team_summary_pdf(item, page_size=page_size)
+    else:
+        data = render_scorecard_pdf(item, page_size=page_size)
+    return RenderedFile(name, data, time.perf_counter() - t0, time.process_time() - c0)
+
+
+def _worker_init() -> None:
+    # Workers only render; one polars thread each keeps both cores for WeasyPrint.
+    os.environ["POLARS_MAX_THREADS"] = "1"
+    os.environ["MPLBACKEND"] = "Agg"
+
+
+def _jobs(report: WeekReport, page_size: str) -> list[tuple[str, AgentCard | TeamSummary, str]]:
+    jobs: list[tuple[str, AgentCard | TeamSummary, str]] = [
+        (TEAM_SUMMARY_FILE, report.team, page_size)
+    ]
+    jobs += [(f"{card.agent_id}.pdf", card, page_size) for card in report.agents]
+    return jobs
+
+
+def iter_rendered(
+    report: WeekReport, *, page_size: str = "A4", workers: int = 2
+) -> Iterator[RenderedFile]:
+    """Render every PDF of the week (team summary first), in spawned worker processes if > 1."""
+    page_size_css(page_size)
+    jobs = _jobs(report, page_size)
+    n = max(1, min(workers, os.cpu_count() or 1, len(jobs)))
+    if n == 1:
+        yield from map(_render_one, jobs)
+        return
+    # spawn, never fork: a forked child of a process that ran polars can deadlock.
+    ctx = multiprocessing.get_context("spawn")
+    chunk = max(1, min(8, len(jobs) // (n * 4)))
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init) as pool:
+        yield from pool.map(_render_one, jobs, chunksize=chunk)
+
+
+def render_week_pdfs_timed(
+    report: WeekReport, *, page_size: str = "A4", workers: int = 2
+) -> list[RenderedFile]:
+    """Like render_week_pdfs but keeps each file's render time (for the benchmark)."""
+    return list(iter_rendered(report, page_size=page_size, workers=workers))
+
+
+def render_week_pdfs(
+    report: WeekReport, *, page_size: str = "A4", workers: int = 2
+) -> dict[str, bytes]:
+    """File name -> PDF bytes: ``<agent_id>.pdf`` per agent and ``team-summary.pdf``."""
+    return {f.name: f.data for f in iter_rendered(report, page_size=page_size, workers=workers)}
+
+
+def pdf_file_names(report: WeekReport) -> Sequence[str]:
+    """The file names render_week_pdfs produces for a report."""
+    return [name for name, _, _ in _jobs(report, "A4")]

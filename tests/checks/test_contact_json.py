@@ -1,0 +1,42 @@
+"""The public per-contact JSON keeps the schema of `rapport score --json`."""
+
+from __future__ import annotations
+
+import json
+
+from checks.contact_json import contact_results
+from checks.rubric import Rubric
+from checks.transcript import SIGNALS
+from tests.checks.transcripts import contact, score
+
+OPPORTUNITIES = {"needed_shown", "needed_missed", "none"}
+
+
+def test_schema(rubric: Rubric) -> None:
+    batch = score(
+        rubric,
+        contact(("c", "Third time calling, I'm furious!"), ("a", "That sounds so stressful.")),
+        contact(("c", "Opening hours?"), ("a", "Nine to five."), cid="c-2"),
+    )
+    results = contact_results(batch)
+    assert [r["contact_id"] for r in results] == ["c-1", "c-2"]
+    for r in results:
+        assert set(r) == {"contact_id", "agent_id", "rubric_version", "overall", "criteria", "findings"}
+        assert r["rubric_version"] == rubric.version
+        assert set(r["criteria"]) == {"empathy", "compassion", "sympathy_overload", "hospitality"}
+        assert set(r["criteria"]["empathy"]) == {"score", "opportunity"}
+        assert r["criteria"]["empathy"]["opportunity"] in OPPORTUNITIES
+        for name in ("compassion", "sympathy_overload", "hospitality"):
+            assert set(r["criteria"][name]) == {"score"}
+        for f in r["findings"]:
+            assert set(f) == {"signal", "turn", "speaker", "start", "end", "text"}
+            assert f["signal"] in SIGNALS
+        json.dumps(r)
+    first, second = results
+    assert first["criteria"]["empathy"]["opportunity"] == "needed_shown"
+    assert second["criteria"]["empathy"] == {"score": None, "opportunity": "none"}
+    ack = [f for f in first["findings"] if f["signal"] == "acknowledges_feeling"]
+    assert ack == [
+        {"signal": "acknowledges_feeling", "turn": 1, "speaker": "agent", "start": 0, "end": 24,
+         "text": "That sounds so stressful"}
+    ]  # fmt: skip

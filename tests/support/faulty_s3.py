@@ -1,0 +1,126 @@
+"""An HTTP proxy in front of a real S3 endpoint that injects transient faults on a schedule."""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
+FAULTS = ("slowdown", "internal", "drop_before", "drop_after", "bad_gateway")
+SLOWDOWN = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code>'
+    b"<Message>Please reduce your request rate.</Message></Error>"
+)
+INTERNAL = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code>'
+    b"<Message>We encountered an internal error. Please try again.</Message></Error>"
+)
+
+
+class FaultPlan:
+    """Every `every`-th request gets the next fault kind in turn; the rest pass through."""
+
+    def __init__(self, every: int = 7) -> None:
+        self.every = every
+        self._count = itertools.count(1)
+        self._kinds = itertools.cycle(FAULTS)
+        self._lock = threading.Lock()
+        self.injected: Counter[str] = Counter()
+        self.forwarded = 0
+
+    def next_fault(self) -> str | None:
+        """The fault for the next request, or None."""
+        with self._lock:
+            n = next(self._count)
+            if n % self.every:
+                return None
+            kind = next(self._kinds)
+            self.injected[kind] += 1
+            return kind
+
+
+def _handler(upstream: str, plan: FaultPlan) -> type[BaseHTTPRequestHandler]:
+    target = urlsplit(upstream)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+        def _body(self) -> bytes:
+            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                chunks = []
+                while True:
+                    size = int(self.rfile.readline().strip().split(b";")[0], 16)
+                    if size == 0:
+                        self.rfile.readline()
+                        break
+                    chunks.append(self.rfile.read(size))
+                    self.rfile.readline()
+                return b"".join(chunks)
+            return self.rfile.read(int(self.headers.get("Content-Length", 0)))
+
+        def _reply(self, status: int, body: bytes, headers: list[tuple[str, str]]) -> None:
+            self.send_response(status)
+            for name, value in headers:
+                if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _proxy(self) -> None:
+            body = self._body()
+            fault = plan.next_fault()
+            if fault == "drop_before":
+                self.close_connection = True
+                return
+            if fault == "slowdown":
+                self._reply(503, SLOWDOWN, [("Content-Type", "application/xml")])
+                return
+            if fault == "internal":
+                self._reply(500, INTERNAL, [("Content-Type", "application/xml")])
+                return
+            if fault == "bad_gateway":
+                self._reply(502, b"bad gateway", [("Content-Type", "text/plain")])
+                return
+            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+            headers["Content-Length"] = str(len(body))
+            conn.request(self.command, self.path, body=body, headers=headers)
+            resp = conn.getresponse()
+            data = resp.read()
+            conn.close()
+            plan.forwarded += 1
+            if fault == "drop_after":
+                # The request reached S3 but the answer is lost: the retry must be harmless.
+                self.close_connection = True
+                return
+            self._reply(resp.status, data, resp.getheaders())
+
+        do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _proxy
+
+    return Handler
+
+
+@contextmanager
+def faulty_s3(upstream: str, plan: FaultPlan) -> Iterator[str]:
+    """Serve the proxy on 127.0.0.1 (a free port); yield its endpoint URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(upstream, plan))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host!s}:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
