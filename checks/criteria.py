@@ -69,7 +69,7 @@ def contact_scores(rows: pl.DataFrame, hits: pl.DataFrame, rubric: Rubric) -> pl
         agents_before=(a & (turn < first_distress)).sum(),
         ack_after_ord=pl.col("agent_ord").filter(ack & after).min(),
         ack_genuine_after=(ack & after & ~pl.col("ack_scripted")).any(),
-        shown=((ack | (a & (pl.col("reflects_problem") > 0))) & after).any(),
+        shown=(ack & after).any(),
         first_ack_turn=turn.filter(ack).min(),
         first_action_turn=turn.filter(a & (pl.col("takes_ownership") > 0)).min(),
         reflect=(a & (pl.col("reflects_problem") > 0)).any(),

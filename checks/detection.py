@@ -24,12 +24,13 @@ from checks.signals import (
     detect,
     phrase_hits,
 )
-from checks.tokens import tokenize
+from checks.tokens import caps_words, spans_of, words
 from checks.transcript import SIGNALS
 
 HIT_SCHEMA: Final = pl.Schema([("signal", pl.String), *MATCH_SCHEMA.items()])
 PROBLEM: Final = "_problem"
 CONTAGION: Final = "_contagion"
+MIN_OWN_NEGATIVE_WORDS: Final = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,34 +57,28 @@ def _tag(matches: pl.DataFrame, signal: str) -> pl.DataFrame:
     return matches.select(pl.lit(signal).alias("signal"), *MATCH_SCHEMA.names()).cast(HIT_SCHEMA)
 
 
-def _sentiment(rows: pl.DataFrame, rubric: Rubric) -> pl.DataFrame:
-    toks = tokenize(sentiment_input(rows))
-    val = token_valence(toks, rubric.sentiment.agent_neutral_words)
-    return val
+@dataclass(frozen=True, slots=True)
+class _Tokens:
+    words: pl.DataFrame
+    valenced: pl.DataFrame
+    turns: pl.DataFrame
 
 
-def _turn_sentiment(val: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
-    return rows.join(turn_sentiment(val), on="row", how="left").with_columns(
-        pl.col("compound").fill_null(0.0), pl.col("compound_own").fill_null(0.0)
-    )
+def _tokens(rows: pl.DataFrame, rubric: Rubric) -> _Tokens:
+    frame = rows.select("row", "text")
+    toks = words(frame)
+    turns = sentiment_input(rows)
+    val = token_valence(toks, turns, caps_words(frame), rubric.sentiment.agent_neutral_words)
+    return _Tokens(words=toks, valenced=val, turns=turns)
 
 
-def _span_text(spans: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
-    """Attach the matched text to (row, start, end) spans."""
-    return (
-        spans.join(rows.select("row", "text"), on="row", how="left")
-        .select(
-            "row",
-            "start",
-            "end",
-            match=pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")),
-        )
-        .cast(MATCH_SCHEMA)
-    )
+def _turn_sentiment(tk: _Tokens, rows: pl.DataFrame) -> pl.DataFrame:
+    return rows.join(turn_sentiment(tk.valenced, tk.turns), on="row", how="left")
 
 
 def _contagion(
     rows: pl.DataFrame,
+    toks: pl.DataFrame,
     val: pl.DataFrame,
     ctx: pl.DataFrame,
     covering: pl.DataFrame,
@@ -93,41 +88,51 @@ def _contagion(
     """Agent turns whose own negative emotion follows a negative customer turn.
 
     The agent's own emotion leaves out neutral words, words the customer used earlier (the
-    problem being restated) and words inside acknowledgement, apology, pity or reflection spans.
+    problem being restated) and words in the sentence of an acknowledgement, apology or pity.
     """
     sc = rubric.sentiment
     meta = rows.select("row", "ck", "turn", "speaker")
     neg = (
         val.filter((pl.col("valence") < 0) & ~pl.col("neutral"))
-        .select("row", "start", "end", "word", "valence")
+        .select("row", "pos", "word", "valence")
         .join(meta.filter(pl.col("speaker") == "agent"), on="row", how="inner")
     )
     if neg.is_empty():
         return pl.DataFrame(schema=MATCH_SCHEMA)
     said = (
-        val.select("row", "word")
-        .join(neg.select("word").unique(), on="word", how="semi")
+        toks.join(neg.select("word").unique(), on="word", how="semi")
         .join(meta.filter(pl.col("speaker") == "customer"), on="row", how="inner")
         .group_by("ck", "word")
         .agg(first_turn=pl.col("turn").min())
     )
-    spans = covering.select("row", c_start="start", c_end="end")
+    # a covering span reaches to the end of its sentence ("that must have been a horrible shock")
+    to_stop = pl.col("text").str.slice(pl.col("end")).str.find(r"[.!?\n]").cast(pl.Int64)
+    sentences = covering.join(rows.select("row", "text"), on="row", how="left").select(
+        "row",
+        text=pl.col("text").str.slice(
+            pl.col("start"),
+            pl.col("end") - pl.col("start") + to_stop.fill_null(pl.col("text").str.len_chars()),
+        ),
+    )
     covered = (
-        neg.join(spans, on="row", how="inner")
-        .filter((pl.col("start") < pl.col("c_end")) & (pl.col("end") > pl.col("c_start")))
-        .select("row", "start")
+        words(sentences.with_row_index("i").select(pl.col("i").alias("row"), "text"))
+        .join(
+            sentences.with_row_index("i").select(pl.col("i").alias("row"), sent_row="row"), on="row"
+        )
+        .select(row="sent_row", word="word")
         .unique()
         .with_columns(covered=pl.lit(True))
     )
     neg = (
         neg.join(said, on=["ck", "word"], how="left")
-        .join(covered, on=["row", "start"], how="left")
+        .join(covered, on=["row", "word"], how="left")
         .with_columns(
             drop=(pl.col("first_turn") < pl.col("turn")).fill_null(False)
             | pl.col("covered").fill_null(False)
         )
     )
     dropped = neg.filter(pl.col("drop")).group_by("row").agg(excl=pl.col("valence").sum())
+    kept = neg.filter(~pl.col("drop")).group_by("row").agg(n_neg=pl.len())
     own = (
         rows.select("row", "own", "bangs")
         .join(dropped, on="row", how="left")
@@ -138,8 +143,10 @@ def _contagion(
     )
     cand = (
         ctx.join(own, on="row", how="inner")
+        .join(kept, on="row", how="inner")
         .filter(
             (pl.col("own_c") <= sc.agent_negative_below)
+            & (pl.col("n_neg") >= MIN_OWN_NEGATIVE_WORDS)
             & (pl.col("prev_customer_compound") <= sc.customer_negative_below)
             & ~pl.col("row").is_in(own_upset.implode())
         )
@@ -148,12 +155,18 @@ def _contagion(
     worst = (
         neg.filter(~pl.col("drop"))
         .join(cand, on="row", how="semi")
-        .sort("valence", "start")
+        .sort("valence", "pos")
         .group_by("row", maintain_order=True)
         .first()
-        .select("row", "start", "end")
+        .select("row", "word")
     )
-    return _span_text(worst, rows)
+    return _located(worst, rows)
+
+
+def _located(row_words: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """Evidence spans for (row, word) pairs."""
+    with_text = row_words.join(rows.select("row", "text"), on="row", how="left")
+    return spans_of(with_text).cast(MATCH_SCHEMA)
 
 
 def _context(rows: pl.DataFrame, distress_rows: pl.Series) -> pl.DataFrame:
@@ -185,8 +198,9 @@ def detect_all(turns: pl.DataFrame, rubric: Rubric) -> Detected:
     """Detect every signal on every non-system turn of ``turns`` (TURNS_SCHEMA)."""
     rows = prepare_rows(turns)
     compiled = compile_rubric(rubric)
-    val = _sentiment(rows, rubric)
-    rows = _turn_sentiment(val, rows)
+    tk = _tokens(rows, rubric)
+    rows = _turn_sentiment(tk, rows)
+    val = tk.valenced
     by_speaker = {
         sp: rows.filter(pl.col("speaker") == sp).select("row", "text")
         for sp in ("agent", "customer")
@@ -210,7 +224,7 @@ def detect_all(turns: pl.DataFrame, rubric: Rubric) -> Detected:
         (pl.col("compound") <= sc.customer_distress_below)
         & ~pl.col("row").is_in(distress["row"].implode())
     )["row"]
-    by_tone = _span_text(most_negative(val, tone_rows, own=False), rows)
+    by_tone = _located(most_negative(val, tone_rows, own=False), rows)
     hits["customer_distress"] = pl.concat([distress, by_tone])
     ctx = _context(rows, hits["customer_distress"]["row"].unique())
     ack_rows = hits["acknowledges_feeling"]["row"].unique().implode()
@@ -231,7 +245,7 @@ def detect_all(turns: pl.DataFrame, rubric: Rubric) -> Detected:
         if cue_sig is not None
         else pl.DataFrame(schema=MATCH_SCHEMA)
     )
-    hits["reflects_problem"] = reflections(rows, val, cues, rubric.reflection)
+    hits["reflects_problem"] = reflections(rows, tk.words, cues, rubric.reflection)
 
     keep_empty = ~pl.col("row").is_in(
         pl.concat([hits["acknowledges_feeling"]["row"], hits["reflects_problem"]["row"]]).implode()
@@ -245,8 +259,8 @@ def detect_all(turns: pl.DataFrame, rubric: Rubric) -> Detected:
     hits["scripted_line"] = scripted_lines(rows, evidence, rubric.scripted)
 
     own_upset = pl.concat([hits["pity"]["row"], hits["agent_distress"]["row"]])
-    covering = [hits[n] for n in ("acknowledges_feeling", "apology", "pity", "reflects_problem")]
-    contagion = _contagion(rows, val, ctx, pl.concat(covering), own_upset, rubric)
+    covering = [hits[n] for n in ("acknowledges_feeling", "apology", "pity")]
+    contagion = _contagion(rows, tk.words, val, ctx, pl.concat(covering), own_upset, rubric)
 
     prob = rubric.compassion.problem
     pattern = alternation(list(prob.phrases), [p for g in prob.groups.values() for p in g])

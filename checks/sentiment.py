@@ -10,7 +10,7 @@ from typing import Final
 import polars as pl
 from vaderSentiment.vaderSentiment import BOOSTER_DICT, C_INCR, N_SCALAR, NEGATE
 
-from checks.tokens import tokenize
+from checks.tokens import caps_words, words
 
 ALPHA: Final = 15.0
 BANG_INCR: Final = 0.292
@@ -47,8 +47,10 @@ def _word_table() -> pl.DataFrame:
         schema={"word": pl.String, "boost": pl.Float64},
     )
     neg = pl.DataFrame({"word": sorted({w.lower() for w in NEGATE}), "is_neg": True})
+    but = pl.DataFrame({"word": ["but"], "valence": [0.0]})
     return (
-        lex.join(boost, on="word", how="full", coalesce=True)
+        pl.concat([lex, but.filter(~pl.col("word").is_in(lex["word"].implode()))])
+        .join(boost, on="word", how="full", coalesce=True)
         .join(neg, on="word", how="full", coalesce=True)
         .with_columns(
             pl.col("valence").fill_null(0.0),
@@ -59,42 +61,50 @@ def _word_table() -> pl.DataFrame:
 
 
 def sentiment_input(rows: pl.DataFrame) -> pl.DataFrame:
-    """Rows (row, text) plus the per-turn flags that token_valence needs."""
+    """Per-turn inputs of the sentiment: row, shouting (no lowercase letter), has_but, bangs."""
     return rows.select(
         "row",
-        "text",
         shouting=~pl.col("text").str.contains("[a-z]"),
         has_but=pl.col("text").str.contains(r"(?i)\bbut\b"),
+        bangs=pl.col("text").str.count_matches("!", literal=True).cast(pl.Int32),
     )
 
 
-def token_valence(tokens: pl.DataFrame, neutral_words: Collection[str] = ()) -> pl.DataFrame:
-    """Add ``valence`` (caps, booster, negation and 'but' rules) and ``neutral`` to tokens.
+def token_valence(
+    tokens: pl.DataFrame,
+    turns: pl.DataFrame,
+    caps: pl.DataFrame,
+    neutral_words: Collection[str] = (),
+) -> pl.DataFrame:
+    """Valence of every sentiment-bearing token after caps, booster, negation and 'but' rules.
 
-    ``tokens`` comes from ``tokenize(sentiment_input(rows))``.
+    ``tokens``: row, pos, word (from ``words``); ``turns``: ``sentiment_input``; ``caps``:
+    ``caps_words``. Only tokens in the lexicon, boosters, negations and 'but' are kept.
     """
-    t = tokens.join(_word_table(), on="word", how="left").with_columns(
-        pl.col("valence").fill_null(0.0),
-        pl.col("boost").fill_null(0.0),
-        is_neg=pl.col("is_neg").fill_null(False) | pl.col("word").str.ends_with("n't"),
-        is_but=pl.col("word") == "but",
+    t = (
+        tokens.join(_word_table(), on="word", how="inner")
+        .with_columns(is_but=pl.col("word") == "but")
+        .sort("row", "pos")
     )
-    row = pl.col("row")
+    t = t.join(turns.select("row", "shouting", "has_but"), on="row", how="left").join(
+        caps.with_columns(is_caps=pl.lit(True)), on=["row", "word"], how="left"
+    )
+    row, pos = pl.col("row"), pl.col("pos")
     v = pl.col("valence")
     sign = v.sign()
-    is_caps = (
-        (pl.col("raw") == pl.col("raw").str.to_uppercase())
-        & (pl.col("raw") != pl.col("word"))
-        & (pl.col("raw").str.len_chars() > 1)
-    )
-    val = v + pl.when(is_caps & ~pl.col("shouting")).then(sign * C_INCR).otherwise(0.0)
+    val = v + pl.when(pl.col("is_caps").fill_null(False) & ~pl.col("shouting")).then(
+        sign * C_INCR
+    ).otherwise(0.0)
     negated = pl.lit(False)
-    for k, scale in enumerate(SCALES, start=1):
-        same = row.shift(k) == row
-        val = val + pl.when(same).then(pl.col("boost").shift(k) * scale * sign).otherwise(0.0)
-        negated = negated | (same & pl.col("is_neg").shift(k)).fill_null(False)
+    for k in range(1, len(SCALES) + 1):
+        dist = pos.cast(pl.Int64) - pos.shift(k).cast(pl.Int64)
+        near = (row.shift(k) == row) & (dist <= len(SCALES))
+        scale = (
+            pl.when(dist == 1).then(SCALES[0]).when(dist == 2).then(SCALES[1]).otherwise(SCALES[2])
+        )
+        val = val + pl.when(near).then(pl.col("boost").shift(k) * scale * sign).otherwise(0.0)
+        negated = negated | (near & pl.col("is_neg").shift(k)).fill_null(False)
     val = pl.when(negated).then(val * N_SCALAR).otherwise(val)
-    t = t.with_columns(valence=pl.when(v == 0).then(0.0).otherwise(val))
     # VADER: words before the first "but" count half, words after it count 1.5x.
     buts = pl.col("is_but").cast(pl.Int32)
     seen = buts.cum_sum() - buts
@@ -108,9 +118,11 @@ def token_valence(tokens: pl.DataFrame, neutral_words: Collection[str] = ()) -> 
         .otherwise(0.5)
     )
     neutral = list({w.lower() for w in neutral_words})
-    return t.with_columns(
-        valence=pl.col("valence") * scale_but, neutral=pl.col("word").is_in(neutral)
-    ).drop("boost", "is_neg", "is_but")
+    return (
+        t.with_columns(valence=pl.when(v == 0).then(0.0).otherwise(val) * scale_but)
+        .filter(pl.col("valence") != 0)
+        .select("row", "pos", "word", "valence", neutral=pl.col("word").is_in(neutral))
+    )
 
 
 def compound_expr(total: pl.Expr, bangs: pl.Expr) -> pl.Expr:
@@ -120,14 +132,18 @@ def compound_expr(total: pl.Expr, bangs: pl.Expr) -> pl.Expr:
     return (s / (s * s + ALPHA).sqrt()).clip(-1.0, 1.0)
 
 
-def turn_sentiment(valenced: pl.DataFrame) -> pl.DataFrame:
-    """Per row: compound, compound_own (neutral words masked) and their inputs own, bangs."""
+def turn_sentiment(valenced: pl.DataFrame, turns: pl.DataFrame) -> pl.DataFrame:
+    """Per turn: compound, compound_own (neutral words masked) and their inputs own, bangs."""
     agg = valenced.group_by("row").agg(
         total=pl.col("valence").sum(),
         own=pl.when(pl.col("neutral")).then(0.0).otherwise(pl.col("valence")).sum(),
-        bangs=pl.col("bangs").sum(),
     )
-    return agg.select(
+    t = (
+        turns.select("row", "bangs")
+        .join(agg, on="row", how="left")
+        .with_columns(pl.col("total").fill_null(0.0), pl.col("own").fill_null(0.0))
+    )
+    return t.select(
         "row",
         "own",
         "bangs",
@@ -137,15 +153,12 @@ def turn_sentiment(valenced: pl.DataFrame) -> pl.DataFrame:
 
 
 def most_negative(valenced: pl.DataFrame, rows: pl.Series, *, own: bool) -> pl.DataFrame:
-    """The most negative token of each given row (row, start, end), neutral words skipped if own."""
+    """The most negative word of each given row (row, word), neutral words skipped if own."""
     t = valenced.filter(pl.col("row").is_in(rows.implode()) & (pl.col("valence") < 0))
     if own:
         t = t.filter(~pl.col("neutral"))
     return (
-        t.sort("valence", "start")
-        .group_by("row", maintain_order=True)
-        .first()
-        .select("row", "start", "end")
+        t.sort("valence", "pos").group_by("row", maintain_order=True).first().select("row", "word")
     )
 
 
@@ -154,6 +167,7 @@ def compound_scores(texts: list[str]) -> list[float]:
     frame = pl.DataFrame({"row": list(range(len(texts))), "text": texts}).with_columns(
         pl.col("row").cast(pl.UInt32)
     )
-    sent = turn_sentiment(token_valence(tokenize(sentiment_input(frame))))
-    joined = frame.join(sent, on="row", how="left").sort("row")
-    return [float(x) if x is not None else 0.0 for x in joined["compound"].to_list()]
+    turns = sentiment_input(frame)
+    val = token_valence(words(frame), turns, caps_words(frame))
+    sent = turn_sentiment(val, turns).sort("row")
+    return [float(x) for x in sent["compound"].to_list()]

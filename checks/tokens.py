@@ -1,59 +1,70 @@
-"""Vectorised word tokens with character offsets into each turn's text."""
+"""Vectorised word tokens (lowercase, punctuation dropped) and locating a word in its turn."""
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 import polars as pl
 
-PUNCT: Final = "\"'.,!?;:()[]{}<>*_~`…“”‘’-–—/\\|#@&^%$+=«»"
+NON_WORD: Final = r"[^\w'’]+"
+_WORD_RE: Final = re.compile(r"[\w'’]+")
 
 
-def tokenize(frame: pl.DataFrame) -> pl.DataFrame:
-    """Tokens of ``frame`` (row, text, any extra per-row columns carried along).
-
-    Output: row, pos, start, end (char offsets into text), raw, word (lowercase), bangs, extras.
-    """
-    text = pl.col("text").fill_null("")
-    extras = [c for c in frame.columns if c not in ("row", "text")]
-    spaced = (
-        text.str.replace_all("\n", " ", literal=True)
-        .str.replace_all("\t", " ", literal=True)
-        .str.replace_all("\r", " ", literal=True)
+def words(frame: pl.DataFrame) -> pl.DataFrame:
+    """Tokens of ``frame`` (row, text): row, pos (index in the turn), word (lowercase)."""
+    clean = (
+        pl.col("text")
+        .fill_null("")
+        .str.to_lowercase()
+        .str.replace_all(NON_WORD, " ")
+        .str.replace_all("’", "'", literal=True)
     )
-    turns = frame.select(
-        "row",
-        *extras,
-        piece=spaced.str.split(" "),
-        base=(text.str.len_chars() + 1).cum_sum() - (text.str.len_chars() + 1),
-    ).with_columns(pos=pl.int_ranges(0, pl.col("piece").list.len(), dtype=pl.UInt32))
-    toks = turns.explode(["piece", "pos"])
-    plen = pl.col("piece").str.len_chars()
-    toks = toks.with_columns(gstart=(plen + 1).cum_sum() - (plen + 1))
-    # String work happens once per distinct piece, then joins back (pieces repeat a lot).
-    core = pl.col("piece").str.strip_chars(PUNCT)
-    kinds = (
-        toks.select(pl.col("piece").unique())
-        .with_columns(
-            raw=core,
-            lead=(plen - pl.col("piece").str.strip_chars_start(PUNCT).str.len_chars()),
-            bangs=pl.col("piece").str.count_matches("!", literal=True).cast(pl.Int32),
-        )
-        .filter(pl.col("raw") != "")
-        .with_columns(
-            rlen=pl.col("raw").str.len_chars(),
-            word=pl.col("raw").str.to_lowercase().str.replace_all("’", "'", literal=True),
-        )
+    pieces = frame.select("row", word=clean.str.split(" "))
+    return (
+        pieces.with_columns(pos=pl.int_ranges(0, pl.col("word").list.len(), dtype=pl.UInt32))
+        .explode(["word", "pos"])
+        .filter(pl.col("word") != "")
     )
-    toks = toks.join(kinds, on="piece", how="inner", maintain_order="left")
-    start = pl.col("gstart") - pl.col("base") + pl.col("lead")
-    return toks.select(
+
+
+def caps_words(frame: pl.DataFrame) -> pl.DataFrame:
+    """Words written in capitals for emphasis (row, word lowercase), one row per distinct word."""
+    caps = frame.select("row", word=pl.col("text").str.extract_all(r"\b[A-Z]{2,}\b"))
+    return (
+        caps.filter(pl.col("word").list.len() > 0)
+        .explode("word")
+        .select("row", pl.col("word").str.to_lowercase().str.replace_all("’", "'", literal=True))
+        .unique()
+    )
+
+
+def locate(text: str, word: str) -> tuple[int, int] | None:
+    """Char span of the first token of ``text`` equal to ``word`` (as ``words`` lowercases it)."""
+    for m in _WORD_RE.finditer(text):
+        if m.group(0).lower().replace("’", "'") == word:
+            return m.start(), m.end()
+    return None
+
+
+def spans_of(rows: pl.DataFrame) -> pl.DataFrame:
+    """Locate (row, text, word) triples: row, start, end, match (rows not found are dropped)."""
+    out_rows: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for row, text, word in rows.select("row", "text", "word").iter_rows():
+        span = locate(text or "", word)
+        if span is not None:
+            out_rows.append(row)
+            starts.append(span[0])
+            ends.append(span[1])
+    found = pl.DataFrame(
+        {"row": out_rows, "start": starts, "end": ends},
+        schema={"row": pl.UInt32, "start": pl.Int32, "end": pl.Int32},
+    )
+    return found.join(rows.select("row", "text"), on="row", how="left").select(
         "row",
-        "pos",
-        *extras,
-        start=start.cast(pl.Int32),
-        end=(start + pl.col("rlen")).cast(pl.Int32),
-        raw=pl.col("raw"),
-        word=pl.col("word"),
-        bangs=pl.col("bangs"),
+        "start",
+        "end",
+        match=pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")),
     )

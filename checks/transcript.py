@@ -44,14 +44,14 @@ TURNS_SCHEMA: Final = pl.Schema(
 )
 CONTACTS_SCHEMA: Final = pl.Schema(
     {
-        "contact_id": pl.String,
-        "agent_id": pl.String,
-        "agent_name": pl.String,
-        "team": pl.String,
-        "started_at": pl.Datetime("us", "UTC"),
-        "channel": pl.String,
-        "language": pl.String,
-        "source_key": pl.String,
+        "contact_id": pl.String(),
+        "agent_id": pl.String(),
+        "agent_name": pl.String(),
+        "team": pl.String(),
+        "started_at": pl.Datetime(time_unit="us", time_zone="UTC"),
+        "channel": pl.String(),
+        "language": pl.String(),
+        "source_key": pl.String(),
     }
 )
 

@@ -180,8 +180,9 @@ def trend_svg(
         dash = f' stroke-dasharray="{_SVG_DASH[key]}"' if _SVG_DASH[key] else ""
         weight = ' font-weight="bold"' if key == "overall" else ""
         colour = INK if key == "overall" else MUTED
+        yl = _num(ly)
         out.append(
-            f'<line x1="{_num(right + 10)}" y1="{_num(ly)}" x2="{_num(right + 24)}" y2="{_num(ly)}" '
+            f'<line x1="{_num(right + 10)}" y1="{yl}" x2="{_num(right + 24)}" y2="{yl}" '
             f'stroke="{st.color}" stroke-width="{_num(st.width * 1.1)}"{dash}/>'
             f'<text x="{_num(right + 28)}" y="{_num(ly + 2.6)}" fill="{colour}"{weight}>'
             f"{html.escape(labels.get(key, key))}</text>"

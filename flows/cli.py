@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,8 +70,9 @@ def run_weeks(settings: Settings, weeks: list[IsoWeek]) -> list[dict[str, Any]]:
 
 def _print_results(results: list[dict[str, Any]]) -> None:
     table = Table(title="Rapport runs")
-    for col in ("week", "agents", "scored", "quarantined", "output"):
+    for col in ("week", "agents", "scored", "quarantined"):
         table.add_column(col)
+    table.add_column("output", overflow="fold")
     for r in results:
         if "error" in r:
             table.add_row(r["week"], "-", "-", "-", f"[red]failed: {r['error']}")
@@ -85,7 +87,9 @@ def _print_results(results: list[dict[str, Any]]) -> None:
 @app.command()
 def run(
     week: Week = None,
-    config: Annotated[Path | None, typer.Option(help="TOML config file ([rapport] table).")] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="TOML config file (a \\[rapport] table).")
+    ] = None,
     store: Annotated[str | None, typer.Option(help="s3 or local.")] = None,
     bucket: Annotated[str | None, typer.Option(help="S3 bucket of the transcripts.")] = None,
     output_bucket: Annotated[str | None, typer.Option(help="S3 bucket for outputs.")] = None,
@@ -99,6 +103,16 @@ def run(
     timezone: Annotated[str | None, typer.Option(help="Zone of the week's bounds.")] = None,
     rubric: Annotated[Path | None, typer.Option(help="Rubric YAML file.")] = None,
     page_size: Annotated[str | None, typer.Option(help="A4 or Letter.")] = None,
+    format: Annotated[
+        str | None,
+        typer.Option(help="auto, canonical, contact_lens, transcribe or csv."),
+    ] = None,
+    ctr_prefix: Annotated[
+        str | None, typer.Option(help="Prefix of Amazon Connect contact records (attribution).")
+    ] = None,
+    roster: Annotated[
+        str | None, typer.Option(help="Key of a roster CSV: contact id -> agent id, name, team.")
+    ] = None,
     workers: Annotated[
         int | None, typer.Option(help="Run tasks on a local Dask cluster of N processes.")
     ] = None,
@@ -123,6 +137,9 @@ def run(
             timezone=timezone,
             rubric=rubric,
             page_size=page_size,
+            format=format,
+            ctr_prefix=ctr_prefix,
+            roster=roster,
             dask_workers=workers,
             dask_address=dask_address,
         )
@@ -184,6 +201,7 @@ def demo(
 
     last = last_complete_week(datetime.now(UTC))
     run_list = [last.shift(-k) for k in reversed(range(weeks))]
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
     with local_s3() as store:
         console.print(f"Local S3 endpoint {store.endpoint_url}, bucket {store.bucket}")
         for iso in run_list:
@@ -200,6 +218,7 @@ def demo(
         results = run_weeks(settings, run_list)
     if any("error" in r for r in results):
         raise typer.Exit(code=1)
+    logging.getLogger("prefect").setLevel(logging.WARNING)  # keep the summary line last
     final = out_dir / str(last)
     pdfs = sorted(final.glob("*.pdf"))
     console.print(f"Scorecards: {final.resolve()} ({len(pdfs)} PDFs, team-summary.pdf included)")

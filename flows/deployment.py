@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from prefect.schedules import Cron, Schedule
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
 from flows.settings import Settings
 from flows.weeks import IsoWeek
@@ -114,6 +115,22 @@ class _DeploymentEntry(BaseModel):
         return value
 
 
+class _FileSettings(Settings):
+    """Settings from the given values alone: the deploying machine's RAPPORT_* env is not the
+    worker's, so it must neither fill in nor break the file's check."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
 def _parameter_error(parameters: dict[str, Any]) -> tuple[str, str] | None:
     """The first bad flow parameter as (key, message), checked as the flow will check it."""
     unknown = sorted(set(parameters) - {"week", "settings"})
@@ -131,7 +148,7 @@ def _parameter_error(parameters: dict[str, Any]) -> tuple[str, str] | None:
     if not isinstance(settings, dict):
         return ".settings", "expected a mapping of Settings fields"
     try:
-        Settings.model_validate(settings)
+        _FileSettings.model_validate(settings)
     except ValidationError as exc:
         first = exc.errors()[0]
         return _where(tuple(first["loc"]), ".settings"), _message(first["msg"])

@@ -11,7 +11,7 @@ def task_runner(settings: Settings) -> Any:
     """A DaskTaskRunner for --workers/--dask-address, else None (Prefect's thread pool)."""
     if not settings.distributed:
         return None
-    from prefect_dask import DaskTaskRunner
+    from prefect_dask.task_runners import DaskTaskRunner
 
     if settings.dask_address:
         return DaskTaskRunner(address=settings.dask_address)

@@ -66,6 +66,13 @@ class Settings(BaseSettings):
             raise ValueError("sample must be a positive whole number or 'all'")
         return value
 
+    @field_validator("out_dir", mode="before")
+    @classmethod
+    def _no_out_dir(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() in {"", "none", "off"}:
+            return None
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _check_zone(cls, value: str) -> str:

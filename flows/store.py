@@ -12,6 +12,7 @@ from botocore.config import Config
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
 
 # Adaptive mode retries throttling, 5xx and dropped connections with backoff.
 S3_RETRIES = Config(retries={"max_attempts": 10, "mode": "adaptive"}, connect_timeout=10)
@@ -73,11 +74,11 @@ class S3Store:
         return {"bucket": self.bucket, "endpoint_url": self.endpoint_url, "region": self.region}
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        self.__init__(  # type: ignore[misc]
-            str(state["bucket"]),
-            endpoint_url=state["endpoint_url"],  # type: ignore[arg-type]
-            region=str(state["region"]),
-        )
+        endpoint = state["endpoint_url"]
+        self.bucket = str(state["bucket"])
+        self.endpoint_url = None if endpoint is None else str(endpoint)
+        self.region = str(state["region"])
+        self._client = None
 
     def list(self, prefix: str) -> Iterator[StoredObject]:
         """List with pagination."""
@@ -97,7 +98,7 @@ class S3Store:
     def delete(self, keys: Sequence[str]) -> None:
         """Delete in batches of 1,000 (the S3 limit)."""
         for i in range(0, len(keys), 1000):
-            batch = [{"Key": k} for k in keys[i : i + 1000]]
+            batch: list[ObjectIdentifierTypeDef] = [{"Key": k} for k in keys[i : i + 1000]]
             self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
 
     def url(self, key: str) -> str:

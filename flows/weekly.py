@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import polars as pl
-from prefect import flow, get_run_logger, task, unmapped
+from prefect import Task, flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
@@ -36,7 +36,17 @@ from flows.stores import input_store, output_store
 from flows.version import code_version
 from flows.weeks import IsoWeek, day_prefix, last_complete_week
 
-S3_RETRIES = {"retries": 3, "retry_delay_seconds": [2, 10, 30], "cache_policy": NO_CACHE}
+RETRIES = 3
+RETRY_DELAYS = [2.0, 10.0, 30.0]  # on top of botocore's own per-request retries
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def s3_task(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
+    """A task that talks to S3: retried as a whole if botocore's retries were not enough."""
+    return task(name=name, retries=RETRIES, retry_delay_seconds=RETRY_DELAYS, cache_policy=NO_CACHE)
+
+
 SCORE_CHUNK_CONTACTS = 25_000
 TEAM_SUMMARY = "team-summary.pdf"
 
@@ -49,7 +59,7 @@ class Listing:
     duplicates: dict[str, str]
 
 
-@task(name="list-week", **S3_RETRIES)  # type: ignore[arg-type]
+@s3_task("list-week")
 def list_week(settings: Settings, week: IsoWeek) -> Listing:
     """List only the week's day partitions under every input prefix (paginated)."""
     store = input_store(settings)
@@ -63,13 +73,13 @@ def list_week(settings: Settings, week: IsoWeek) -> Listing:
     return Listing([found[k] for k in kept], dropped)
 
 
-@task(name="read-attribution", **S3_RETRIES)  # type: ignore[arg-type]
+@s3_task("read-attribution")
 def attribution(settings: Settings, week: IsoWeek) -> Attribution | None:
     """Who took each contact, from contact records and/or a roster (when configured)."""
     return read_attribution(input_store(settings), settings, week)
 
 
-@task(name="load-shard", **S3_RETRIES)  # type: ignore[arg-type]
+@s3_task("load-shard")
 def load_shard(
     settings: Settings, objects: list[StoredObject], agents: Attribution | None
 ) -> LoadedShard:
@@ -113,7 +123,7 @@ def score_chunk(turns: pl.DataFrame, rubric: Rubric) -> ScoredBatch:
     return score_turns(turns, rubric)
 
 
-@task(name="read-history", **S3_RETRIES)  # type: ignore[arg-type]
+@s3_task("read-history")
 def history(settings: Settings, week: IsoWeek) -> pl.DataFrame:
     """Earlier weeks' score tables for the trend charts."""
     empty = published_scores_table(
@@ -133,7 +143,7 @@ def render(report: WeekReport, settings: Settings) -> dict[str, bytes]:
 @task(name="render-chunk", cache_policy=NO_CACHE)
 def render_chunk(report: WeekReport, settings: Settings, first: int, last: int) -> dict[str, bytes]:
     """Scorecards of agents [first, last) and, in the first chunk, the team summary."""
-    part = WeekReport(agents=report.agents[first:last], team=report.team)
+    part = replace(report, agents=report.agents[first:last])
     files = {
         f"{card.agent_id}.pdf": render_scorecard_pdf(card, page_size=settings.page_size)
         for card in part.agents
@@ -157,7 +167,7 @@ def render_all(report: WeekReport, settings: Settings) -> dict[str, bytes]:
     return files
 
 
-@task(name="publish", **S3_RETRIES)  # type: ignore[arg-type]
+@s3_task("publish")
 def publish_outputs(
     settings: Settings, week: IsoWeek, files: dict[str, bytes], manifest: dict[str, Any]
 ) -> dict[str, Any]:

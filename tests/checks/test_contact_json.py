@@ -21,7 +21,14 @@ def test_schema(rubric: Rubric) -> None:
     results = contact_results(batch)
     assert [r["contact_id"] for r in results] == ["c-1", "c-2"]
     for r in results:
-        assert set(r) == {"contact_id", "agent_id", "rubric_version", "overall", "criteria", "findings"}
+        assert set(r) == {
+            "contact_id",
+            "agent_id",
+            "rubric_version",
+            "overall",
+            "criteria",
+            "findings",
+        }
         assert r["rubric_version"] == rubric.version
         assert set(r["criteria"]) == {"empathy", "compassion", "sympathy_overload", "hospitality"}
         assert set(r["criteria"]["empathy"]) == {"score", "opportunity"}

@@ -30,7 +30,10 @@ def test_empathy_needed_and_shown_beats_missed(rubric: Rubric) -> None:
         rubric,
         contact(
             ("c", UPSET),
-            ("a", "That sounds really frustrating, so the refund still hasn't arrived after three calls."),
+            (
+                "a",
+                "That sounds really frustrating, so the refund still hasn't arrived.",
+            ),
         ),
     )
     missed = one(rubric, contact(("c", UPSET), ("a", "Account number?")))
@@ -62,7 +65,8 @@ def test_broken_record_lowers_empathy(rubric: Rubric) -> None:
     base = [("c", UPSET), ("a", "That sounds stressful.")]
     once = one(rubric, contact(*base, ("a", "I understand. One moment.")))
     twice = one(
-        rubric, contact(*base, ("a", "I understand. One moment."), ("a", "I hear you. Nearly done."))
+        rubric,
+        contact(*base, ("a", "I understand. One moment."), ("a", "I hear you. Nearly done.")),
     )
     assert twice["n_empty_understand"] == 2
     assert twice["empathy"] < once["empathy"]

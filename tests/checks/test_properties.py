@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Score invariants: bounded, N/A never lowers a score, contact order does not matter."""
 
 from __future__ import annotations
@@ -19,9 +20,7 @@ PIECES = [
     "What happened next?", "This is the third time I've called, I'm furious.", "My bill is wrong.",
     "Have you tried restarting it?", "ok", "", "Hello there.", "I'm not sorry.", "Have a lovely day.",
 ]  # fmt: skip
-SETTINGS = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 turn = st.builds(
     Turn,
@@ -62,9 +61,7 @@ def test_overall_lies_between_applicable_criteria(cs: list[Contact]) -> None:
 
 
 @given(
-    st.dictionaries(
-        st.sampled_from(CRITERIA), st.floats(0, 100, allow_nan=False), min_size=1
-    ),
+    st.dictionaries(st.sampled_from(CRITERIA), st.floats(0, 100, allow_nan=False), min_size=1),
     st.sampled_from(CRITERIA),
 )
 def test_not_applicable_never_lowers_the_overall(scores: dict[str, float], dropped: str) -> None:

@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Rubric loading and validation errors that name the file, the key and the problem."""
 
 from __future__ import annotations
@@ -90,5 +91,5 @@ def test_not_yaml_and_not_a_mapping() -> None:
 
 def test_unreadable_file_names_the_path(tmp_path: Path) -> None:
     missing = tmp_path / "nope.yaml"
-    with pytest.raises(RubricError, match="nope.yaml: cannot read"):
+    with pytest.raises(RubricError, match=r"nope\.yaml: cannot read"):
         load_rubric(missing)

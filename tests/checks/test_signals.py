@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Per-signal detection: hits, near misses and negations/quotes, with exact evidence spans."""
 
 from __future__ import annotations
@@ -184,7 +185,7 @@ def test_scripted_line_is_per_agent(rubric: Rubric) -> None:
 def test_agent_negativity_rising_with_customer_counts_as_agent_distress(rubric: Rubric) -> None:
     c = contact(
         ("c", "This is horrible, I am furious, everything is ruined."),
-        ("a", "Honestly it is hopeless here, I feel dreadful and miserable, what a mess we are."),
+        ("a", "Honestly it is hopeless here, I feel dreadful and miserable today."),
     )
     assert found(score(rubric, c), "agent_distress", turn=1)
 

@@ -1,4 +1,4 @@
-"""Token offsets point back into the turn text."""
+"""Word tokens, and locating a token back in its turn text."""
 
 from __future__ import annotations
 
@@ -6,21 +6,32 @@ import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checks.tokens import tokenize
+from checks.tokens import caps_words, locate, words
 
 
-@given(st.lists(st.text(alphabet=st.sampled_from("ab é’'!,.\n\t-"), max_size=30), max_size=5))
-def test_offsets_slice_back_to_the_token(texts: list[str]) -> None:
-    frame = pl.DataFrame({"row": list(range(len(texts))), "text": texts}).with_columns(
+def _frame(texts: list[str]) -> pl.DataFrame:
+    return pl.DataFrame({"row": list(range(len(texts))), "text": texts}).with_columns(
         pl.col("row").cast(pl.UInt32)
     )
-    for row in tokenize(frame).iter_rows(named=True):
-        assert texts[row["row"]][row["start"] : row["end"]] == row["raw"]
-        assert row["word"] == row["raw"].lower().replace("’", "'")
 
 
-def test_punctuation_is_stripped() -> None:
-    frame = pl.DataFrame({"row": [0], "text": ['"Hello," (world)!']}).with_columns(
-        pl.col("row").cast(pl.UInt32)
-    )
-    assert tokenize(frame)["raw"].to_list() == ["Hello", "world"]
+def test_words_are_lowercase_without_punctuation() -> None:
+    toks = words(_frame(['"Hello," (WORLD)! I’m  fine...']))
+    assert toks["word"].to_list() == ["hello", "world", "i'm", "fine"]
+    assert toks["pos"].to_list() == sorted(toks["pos"].to_list())
+
+
+def test_caps_words_only_for_shouted_words() -> None:
+    assert caps_words(_frame(["This is NOT OK, I think"])).sort("word")["word"].to_list() == [
+        "not",
+        "ok",
+    ]
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("abAB é’'!,.\n\t-"), max_size=30), max_size=5))
+def test_every_token_can_be_located_in_its_text(texts: list[str]) -> None:
+    for row, word in words(_frame(texts)).select("row", "word").iter_rows():
+        span = locate(texts[row], word)
+        assert span is not None
+        start, end = span
+        assert texts[row][start:end].lower().replace("’", "'") == word

@@ -69,7 +69,9 @@ def test_weekly_audit_publishes_scorecards_that_match_the_score_table(
     # The local copy under out/ is the same week.
     local = bucket.out_dir / week
     assert (local / "manifest.json").exists()
-    assert {p.name for p in local.glob("*.pdf")} == {n for n in manifest["files"] if n.endswith(".pdf")}
+    assert {p.name for p in local.glob("*.pdf")} == {
+        n for n in manifest["files"] if n.endswith(".pdf")
+    }
 
 
 def test_rerun_draws_the_same_sample_and_scores_and_leaves_nothing_stale(

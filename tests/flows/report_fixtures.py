@@ -44,7 +44,10 @@ def frames(week: str, agents: list[A], rubric: str = "rubric-test-1") -> dict[st
     """scores, findings, contacts and turns frames for the given agents."""
     monday, _ = week_bounds(week)
     start = datetime(monday.year, monday.month, monday.day, 9, tzinfo=UTC)
-    score_rows, finding_rows, contact_rows, turn_rows = [], [], [], []
+    score_rows: list[dict[str, object]] = []
+    finding_rows: list[dict[str, object]] = []
+    contact_rows: list[dict[str, object]] = []
+    turn_rows: list[dict[str, object]] = []
     for a in agents:
         for c in a.contacts:
             counts = dict.fromkeys(SIGNALS, 0)

@@ -30,7 +30,9 @@ def test_publish_replaces_the_week_and_writes_the_manifest_last(tmp_path: Path) 
     publish(store, prefix, {"a-1.pdf": b"%PDF old", "a-2.pdf": b"%PDF gone"}, {"week": "2026-W47"})
     store.events.clear()
 
-    full = publish(store, prefix, {"a-1.pdf": b"%PDF new", "scores.csv": b"x"}, {"week": "2026-W47"})
+    full = publish(
+        store, prefix, {"a-1.pdf": b"%PDF new", "scores.csv": b"x"}, {"week": "2026-W47"}
+    )
 
     keys = [o.key for o in store.list(prefix)]
     assert keys == [prefix + n for n in ("a-1.pdf", "manifest.json", "scores.csv")]

@@ -28,7 +28,9 @@ def test_none_means_every_contact() -> None:
 
 def test_week_changes_the_draw() -> None:
     index = _index({"a1": 40})
-    draws = {frozenset(_picked(sample_per_agent(index, f"2026-W{w}", 5), "a1")) for w in range(40, 48)}
+    draws = {
+        frozenset(_picked(sample_per_agent(index, f"2026-W{w}", 5), "a1")) for w in range(40, 48)
+    }
     assert len(draws) > 1
 
 

@@ -9,7 +9,11 @@ from flows.weeks import IsoWeek, day_prefix, last_complete_week, parse_weeks
 
 @pytest.mark.parametrize(
     ("text", "monday"),
-    [("2026-W47", date(2026, 11, 16)), ("2026-W01", date(2025, 12, 29)), ("2026-W53", date(2026, 12, 28))],
+    [
+        ("2026-W47", date(2026, 11, 16)),
+        ("2026-W01", date(2025, 12, 29)),
+        ("2026-W53", date(2026, 12, 28)),
+    ],
 )
 def test_parse_gives_the_iso_monday(text: str, monday: date) -> None:
     week = IsoWeek.parse(text)

@@ -240,3 +240,13 @@ def test_a_second_deployment_is_found_by_name(tmp_path: Path) -> None:
     doc["deployments"].append(other)
     spec = load_deployment_spec(_write(tmp_path, doc), name="rapport-weekly-staging")
     assert (spec.name, spec.work_pool) == ("rapport-weekly-staging", "staging-pool")
+
+
+def test_the_deploying_machines_environment_does_not_affect_the_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RAPPORT_RENDER_WORKERS", "0")
+    monkeypatch.setenv("RAPPORT_BUCKET", "from-env")
+    spec = load_deployment_spec()
+    assert spec.parameters["settings"]["bucket"] == "rapport-transcripts"
+    assert "render_workers" not in spec.parameters["settings"]

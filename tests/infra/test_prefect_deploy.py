@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -26,11 +27,8 @@ def test_prefect_deploy_registers_the_weekly_schedule_and_pull_step(
     from prefect.settings import PREFECT_API_URL
 
     spec = load_deployment_spec()
-    with get_client(sync_client=True) as client:
-        try:
-            client.create_work_pool(WorkPoolCreate(name=spec.work_pool, type="process"))
-        except ObjectAlreadyExists:
-            pass
+    with get_client(sync_client=True) as client, contextlib.suppress(ObjectAlreadyExists):
+        client.create_work_pool(WorkPoolCreate(name=spec.work_pool, type="process"))
 
     env = {k: v for k, v in os.environ.items() if k != "RAPPORT_HOME"}
     env.update({"PREFECT_API_URL": str(PREFECT_API_URL.value()), "PREFECT_CLI_PROMPT": "false"})
@@ -55,6 +53,8 @@ def test_prefect_deploy_registers_the_weekly_schedule_and_pull_step(
     assert isinstance(schedule.schedule, CronSchedule)
     assert (schedule.schedule.cron, schedule.schedule.timezone) == (spec.cron, spec.timezone)
     assert schedule.active
+    assert deployment.global_concurrency_limit is not None
+    assert deployment.global_concurrency_limit.limit == 1
     assert deployment.pull_steps is not None
 
     # On a worker the pull step moves into RAPPORT_HOME, read at run time.

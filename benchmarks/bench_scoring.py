@@ -1,0 +1,92 @@
+"""Benchmark the scoring step on a large generated week (not a test; run it by hand).
+
+    .venv/bin/python benchmarks/bench_scoring.py [--agents 1000] [--contacts 250000]
+
+Generates the week with flows.generate.large_week_frames, then scores it in a fresh process
+(so the peak memory printed is the scoring step's, reading its input included), whole agents at
+a time, and prints turns per second and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def score_file(path: str, agents_per_chunk: int, queue: mp.Queue[dict[str, float]]) -> None:
+    """Child process: read the turns, score them chunk by chunk, report time and peak memory."""
+    from checks.rubric import load_rubric
+    from checks.scoring import score_turns
+
+    rubric = load_rubric()
+    turns = pl.read_parquet(path)
+    agents = turns["agent_id"].unique().sort().to_list()
+    started = time.perf_counter()
+    n_scores = n_findings = 0
+    for lo in range(0, len(agents), agents_per_chunk):
+        chunk = turns.filter(pl.col("agent_id").is_in(agents[lo : lo + agents_per_chunk]))
+        batch = score_turns(chunk, rubric)
+        n_scores += batch.scores.height
+        n_findings += batch.findings.height
+    seconds = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    queue.put(
+        {
+            "turns": float(turns.height),
+            "contacts": float(n_scores),
+            "findings": float(n_findings),
+            "seconds": seconds,
+            "peak_gib": peak_kib / 1024**2,
+        }
+    )
+
+
+def main() -> int:
+    """Generate, score, print the figures; exit 1 when a target is missed."""
+    from flows.generate import large_week_frames
+
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--week", default="2026-W47")
+    ap.add_argument("--agents", type=int, default=1000)
+    ap.add_argument("--contacts", type=int, default=250_000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--agents-per-chunk", type=int, default=100)
+    args = ap.parse_args()
+
+    t0 = time.perf_counter()
+    _, turns = large_week_frames(args.week, args.agents, args.contacts, args.seed)
+    print(f"generated {turns.height:,} turns in {time.perf_counter() - t0:.1f} s")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "turns.parquet")
+        turns.write_parquet(path)
+        del turns
+        ctx = mp.get_context("spawn")
+        queue: mp.Queue[dict[str, float]] = ctx.Queue()
+        child = ctx.Process(target=score_file, args=(path, args.agents_per_chunk, queue))
+        child.start()
+        result = queue.get()
+        child.join()
+    rate = result["turns"] / result["seconds"]
+    print(
+        f"scored {int(result['contacts']):,} contacts ({int(result['turns']):,} turns, "
+        f"{int(result['findings']):,} findings) in {result['seconds']:.1f} s: "
+        f"{rate:,.0f} turns/s, peak memory {result['peak_gib']:.2f} GiB"
+    )
+    ok = result["seconds"] < 60 and result["peak_gib"] < 4
+    print("targets (< 60 s, < 4 GiB):", "met" if ok else "MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""Charts: well-formed, self-contained SVG that shows the right values."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from flows.charts import criterion_bar_svg, distribution_svg, trend_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+LABELS = {"overall": "Overall", "empathy": "Empathy"}
+
+
+def _parse(svg: str) -> ET.Element:
+    assert svg.startswith("<svg")
+    root = ET.fromstring(svg)
+    assert root.find(f".//{SVG}image") is None
+    for el in root.iter():
+        for name, value in el.attrib.items():
+            if name.endswith("href"):
+                assert value.startswith("#")  # only references inside the same SVG
+    return root
+
+
+@pytest.mark.parametrize(
+    ("score", "median", "bar_width", "has_tick"),
+    [(50.0, 70.0, "85", True), (100.0, None, "170", False), (None, 40.0, None, True)],
+)
+def test_criterion_bar(
+    score: float | None, median: float | None, bar_width: str | None, has_tick: bool
+) -> None:
+    root = _parse(criterion_bar_svg(score, median))
+    rects = root.findall(f"{SVG}rect")
+    assert rects[0].get("width") == "170"
+    assert (rects[1].get("width") if len(rects) > 1 else None) == bar_width
+    ticks = root.findall(f"{SVG}line")
+    assert bool(ticks) is has_tick
+    if median is not None:
+        assert float(ticks[0].get("x1", "0")) == pytest.approx(1 + median * 1.7)
+
+
+def test_trend_with_history_draws_every_week_and_a_gap() -> None:
+    weeks = [f"2026-W{n}" for n in range(40, 48)]
+    overall = [60.0, 62.0, None, 66.0, 70.0, 71.0, 75.0, 80.0]
+    svg = trend_svg(weeks, {"overall": overall, "empathy": [50.0] * 8}, LABELS)
+    root = _parse(svg)
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert [w for w in texts if w and w.startswith("W")] == [w[-3:] for w in weeks]
+    assert "Overall" in texts and "Empathy" in texts
+    assert "No earlier weeks" not in svg
+    lines = [p.get("d", "") for p in root.iter(f"{SVG}path") if p.get("fill") == "none"]
+    line = next(d for d in lines if "L53.7 63" not in d)  # empathy sits flat at 50
+    assert line.count("M") == 2  # the missing week breaks the line
+
+
+def test_trend_without_history_says_so() -> None:
+    root = _parse(trend_svg(["2026-W47"], {"overall": [72.0]}, LABELS))
+    text = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+    assert "No earlier weeks yet" in text
+
+
+def test_distribution_lists_criteria_and_medians() -> None:
+    svg = distribution_svg([("Empathy", [40.0, 60.0, 80.0], 60.0), ("Compassion", [], None)])
+    root = _parse(svg)
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "Empathy" in texts and "Compassion" in texts
+    assert "median 60" in texts

@@ -1,0 +1,231 @@
+"""Rendered PDFs read back: sections, numbers, masked PII, metadata, and no fetched resources."""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
+
+import pytest
+from pypdf import PdfReader
+
+from flows.render import (
+    ASSETS_DIR,
+    AssetFetcher,
+    html_to_pdf,
+    render_scorecard_html,
+    render_scorecard_pdf,
+    render_team_summary_pdf,
+    render_week_pdfs,
+)
+from flows.report_data import WeekReport
+from tests.flows.report_fixtures import (
+    RAW_CARD,
+    RAW_EMAIL,
+    RAW_PHONE,
+    RAW_SPOKEN,
+    history_table,
+    weak_agent,
+)
+from tests.flows.test_report_data import NAMES, WEEK, build
+
+
+class _Hits(BaseHTTPRequestHandler):
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        _Hits.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/css")
+        self.end_headers()
+        self.wfile.write(b"body { background: red }")
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def http_server() -> Iterator[tuple[str, list[str]]]:
+    """A local HTTP server on 127.0.0.1 that counts every request it gets."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hits)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", _Hits.hits
+    server.shutdown()
+
+
+def _text(pdf: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return reader, re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def report() -> WeekReport:
+    return build(history_table(WEEK, NAMES, {"a-001": [70, 74, 80, 78, 82, 85, 84]}))
+
+
+@pytest.fixture(scope="module")
+def pdfs(report: WeekReport) -> dict[str, bytes]:
+    return render_week_pdfs(report, workers=1)
+
+
+def test_harfbuzz_subset_is_available() -> None:
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    assert harfbuzz_subset is not None
+
+
+@pytest.mark.parametrize("agent_id", ["a-001", "a-002"])
+def test_scorecard_sections_and_numbers(
+    pdfs: dict[str, bytes], report: WeekReport, agent_id: str
+) -> None:
+    card = next(c for c in report.agents if c.agent_id == agent_id)
+    reader, text = _text(pdfs[f"{agent_id}.pdf"])
+    low = text.lower()
+    assert 1 <= len(reader.pages) <= 2
+    for section in (
+        "the four criteria",
+        "trend, last 8 weeks",
+        "coaching signals",
+        "what went well",
+        "focus for next week",
+        "sampled contacts",
+        "how scores are made",
+    ):
+        assert section in low, section
+    assert card.agent_name in text and agent_id in text and WEEK in text
+    assert f"{card.overall:.0f}" in text
+    assert f"team {card.criteria[0].team_median:.0f}" in text
+    for label in ("Empathy", "Compassion", "Sympathy control", "Hospitality"):
+        assert label in text
+    for row in card.contacts:
+        assert row.contact_id in text
+    for tip in card.coaching.focus:
+        assert tip.title in text
+    assert "rubric-test-1" in text
+
+
+def test_change_and_history_message(pdfs: dict[str, bytes], report: WeekReport) -> None:
+    dana = report.agents[0]
+    _, dana_text = _text(pdfs["a-001.pdf"])
+    _, sam_text = _text(pdfs["a-002.pdf"])
+    assert dana.change is not None
+    assert f"+{round(dana.change)}" in dana_text and "vs 2026-W46" in dana_text
+    assert "first week" in sam_text and "No earlier weeks yet" in sam_text
+    assert "No earlier weeks yet" not in dana_text
+
+
+def test_pii_masked_in_pdfs(pdfs: dict[str, bytes]) -> None:
+    text = " ".join(_text(pdf)[1] for pdf in pdfs.values())
+    for raw in (RAW_EMAIL, RAW_CARD, RAW_PHONE, RAW_SPOKEN, "4111"):
+        assert raw not in text
+    assert "[card]" in text and "[email]" in text
+
+
+def test_team_summary(pdfs: dict[str, bytes], report: WeekReport) -> None:
+    reader, text = _text(pdfs["team-summary.pdf"])
+    low = text.lower()
+    for section in (
+        "how the agents spread",
+        "sympathy overload",
+        "missed empathy opportunities",
+        "agents by overall score",
+        "quarantined files",
+    ):
+        assert section in low, section
+    table = text[low.index("agents by overall score") :]
+    assert table.index("Dana Cole") < table.index("Sam Reed")
+    assert "in/2026/11/17/bad.json" in text and RAW_EMAIL not in text
+    assert f"{report.team.median_overall:.0f}" in text
+    assert "missed 2 of 2 empathy opportunities" in text
+    assert len(reader.pages) >= 1
+
+
+def test_metadata_fonts_and_tags(pdfs: dict[str, bytes]) -> None:
+    reader = PdfReader(io.BytesIO(pdfs["a-001.pdf"]))
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title and "Dana Cole" in meta.title and WEEK in meta.title
+    assert meta.author and meta.author.startswith("Rapport")
+    assert meta.subject and "scorecard" in meta.subject
+    assert meta.creation_date is not None and meta.creation_date.year == 2026
+    root: Any = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    page: Any = reader.pages[0]
+    fonts = page["/Resources"]["/Font"]
+    for ref in fonts.values():
+        font: Any = ref.get_object()
+        if "/DescendantFonts" in font:
+            font = font["/DescendantFonts"][0].get_object()
+        desc = font["/FontDescriptor"]
+        assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+        assert "Liberation" in str(desc["/FontName"])
+
+
+def test_letter_page_size(report: WeekReport) -> None:
+    reader = PdfReader(io.BytesIO(render_scorecard_pdf(report.agents[1], page_size="Letter")))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+    assert len(reader.pages) <= 2
+    with pytest.raises(ValueError, match="A4 or Letter"):
+        render_team_summary_pdf(report.team, page_size="A3")
+
+
+def test_hostile_transcript_renders_as_text_and_fetches_nothing(
+    http_server: tuple[str, list[str]],
+) -> None:
+    base, hits = http_server
+    hostile = (
+        f'<img src="file:///etc/passwd"> <link rel=stylesheet href="{base}/x.css"> '
+        f"<style>*{{background:url({base}/b.png)}}</style>"
+    )
+    agent = weak_agent()
+    contact = agent.contacts[0]  # a missed empathy opportunity: the tip quotes the customer
+    contact.turns[0] = ("customer", hostile)
+    contact.findings[0] = ("customer_distress", 0, hostile)
+    card = build(agents=[agent]).agents[0]
+    html = render_scorecard_html(card)
+    assert "&lt;img src=" in html and "<img src=" not in html
+    _, text = _text(render_scorecard_pdf(card))
+    assert "file:///etc/passwd" in text
+    assert f"{base}/x.css" in text
+    assert "<style>" in text
+    assert hits == []
+
+
+def test_fetcher_refuses_everything_but_packaged_assets(
+    http_server: tuple[str, list[str]],
+) -> None:
+    base, hits = http_server
+    fetcher = AssetFetcher()
+    raw = (
+        f'<html><head><link rel="stylesheet" href="{base}/evil.css"></head><body>'
+        f'<img src="file:///etc/passwd"><img src="{base}/pixel.png">'
+        '<img src="data:image/png;base64,iVBORw0KGgo="><p>still renders</p></body></html>'
+    )
+    _, text = _text(html_to_pdf(raw, fetcher=fetcher))
+    assert "still renders" in text
+    assert hits == []
+    assert len(fetcher.refused) == len(fetcher.requests) >= 3
+    assert fetcher.asset_path((ASSETS_DIR / "style.css").as_uri()) is not None
+    for url in (
+        (ASSETS_DIR / ".." / "pyproject.toml").as_uri(),
+        (ASSETS_DIR / "__init__.py").as_uri(),
+        "file:///etc/passwd",
+        f"{base}/style.css",
+    ):
+        assert fetcher.asset_path(url) is None
+        with pytest.raises(ValueError, match="refused"):
+            fetcher.fetch(url)
+
+
+def test_week_pdfs_in_two_spawned_workers(report: WeekReport, pdfs: dict[str, bytes]) -> None:
+    parallel = render_week_pdfs(report, workers=2)
+    assert sorted(parallel) == sorted(pdfs) == ["a-001.pdf", "a-002.pdf", "team-summary.pdf"]
+    for name, data in parallel.items():
+        assert data.startswith(b"%PDF-")
+        assert _text(data)[1] == _text(pdfs[name])[1]

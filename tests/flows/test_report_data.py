@@ -1,0 +1,160 @@
+"""The report data model: cards, team summary and the published score table."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import UTC, datetime
+
+import polars as pl
+import pytest
+
+from checks.transcript import CRITERIA
+from flows.report_data import (
+    PUBLISHED_SCORES_SCHEMA,
+    WeekReport,
+    build_week_report,
+    published_scores_table,
+    week_bounds,
+    week_dates_label,
+)
+from tests.flows.report_fixtures import (
+    RAW_CARD,
+    RAW_EMAIL,
+    A,
+    frames,
+    history_table,
+    strong_agent,
+    weak_agent,
+)
+
+WEEK = "2026-W47"
+NAMES = {"a-001": ("Dana Cole", "Billing"), "a-002": ("Sam Reed", "Billing")}
+
+
+def build(history: pl.DataFrame | None = None, agents: list[A] | None = None) -> WeekReport:
+    f = frames(WEEK, agents or [strong_agent(), weak_agent()])
+    return build_week_report(
+        week=WEEK,
+        scores=f["scores"],
+        findings=f["findings"],
+        contacts=f["contacts"],
+        history=history if history is not None else PUBLISHED_SCORES_SCHEMA.to_frame(),
+        quarantined=[("in/2026/11/17/bad.json", f"bad JSON near {RAW_EMAIL}")],
+        rubric_version="rubric-test-1",
+        code_version="0.1.0",
+        turns=f["turns"],
+        generated_at=datetime(2026, 11, 23, 6, tzinfo=UTC),
+    )
+
+
+@pytest.mark.parametrize(
+    ("week", "monday", "label"),
+    [
+        ("2026-W47", "2026-11-16", "Mon 16 – Sun 22 Nov 2026"),
+        ("2026-W49", "2026-11-30", "Mon 30 Nov – Sun 6 Dec 2026"),
+        ("2026-W53", "2026-12-28", "Mon 28 Dec 2026 – Sun 3 Jan 2027"),
+    ],
+)
+def test_week_dates(week: str, monday: str, label: str) -> None:
+    assert str(week_bounds(week)[0]) == monday
+    assert week_dates_label(week) == label
+
+
+def test_cards_headline_and_criteria() -> None:
+    report = build()
+    dana, sam = report.agents
+    assert (dana.agent_name, sam.agent_name) == ("Dana Cole", "Sam Reed")
+    assert dana.contacts_sampled == 3 and dana.week == WEEK
+    f = frames(WEEK, [strong_agent()])
+    assert dana.overall == pytest.approx(f["scores"]["overall"].mean())
+    emp = next(c for c in sam.criteria if c.key == "empathy")
+    assert emp.score == pytest.approx((20 + 15) / 2)
+    assert emp.applied == 2
+    assert emp.team_median == pytest.approx(statistics.median([(95 + 88) / 2, 17.5]))
+    assert sam.opportunities.needed_missed == 2 and sam.opportunities.none == 1
+    assert dana.overall is not None and sam.overall is not None
+    assert dana.team_median == pytest.approx(statistics.median([dana.overall, sam.overall]))
+    assert dana.change is None and dana.previous_week is None
+    assert len(dana.trend) == 1 and dana.trend[-1].week == WEEK
+
+
+def test_change_and_trend_from_history() -> None:
+    hist = history_table(WEEK, NAMES, {"a-001": [60, 62, 64, 66, 68, 70, 72, 74, 80]})
+    dana, sam = build(hist).agents
+    assert dana.previous_week == "2026-W46"
+    assert dana.change == pytest.approx(dana.overall - 80)  # type: ignore[operator]
+    assert len(dana.trend) == 8
+    assert [p.week for p in dana.trend][-2:] == ["2026-W46", WEEK]
+    assert sam.change is None and len(sam.trend) == 1
+
+
+def test_history_of_the_same_week_is_ignored() -> None:
+    hist = history_table(WEEK, NAMES, {"a-001": [50]})
+    rerun = hist.with_columns(week=pl.lit(WEEK), overall=pl.lit(1.0))
+    dana = build(pl.concat([hist, rerun])).agents[0]
+    assert dana.previous_week == "2026-W46"
+    assert dana.trend[-1].overall == dana.overall
+
+
+def test_signals_and_contact_flags() -> None:
+    sam = build().agents[1]
+    signals = {s.key: s for s in sam.signals}
+    assert signals["broken_record"].value == "3" and signals["broken_record"].flagged
+    assert signals["dismissive"].value == "2"
+    assert signals["missed_ack"].value == "2"
+    assert signals["apologies"].value == f"{3 / 3:.1f}"
+    flags = {r.contact_id: r.flags for r in sam.contacts}
+    assert {"missed empathy", "broken record", "apology pile", "overload"} <= set(flags["c-2001"])
+    assert "dismissive" in flags["c-2002"]
+
+
+def test_team_summary() -> None:
+    team = build(history_table(WEEK, NAMES, {"a-002": [70]})).team
+    assert [a.agent_name for a in team.agents] == ["Dana Cole", "Sam Reed"]
+    assert team.agents[1].change == pytest.approx(team.agents[1].overall - 70)  # type: ignore[operator]
+    assert [f.agent_id for f in team.overload_flags] == ["a-002"]
+    assert [f.agent_id for f in team.empathy_flags] == ["a-002"]
+    assert team.n_agents == 2 and team.n_contacts == 6
+    emp = next(d for d in team.distributions if d.key == "empathy")
+    assert len(emp.values) == 2 and emp.low == pytest.approx(17.5)
+    assert team.quarantined[0][0] == "in/2026/11/17/bad.json"
+    assert RAW_EMAIL not in team.quarantined[0][1]
+
+
+def test_published_table_schema_and_masking() -> None:
+    agent = strong_agent()
+    agent.name = f"Dana {RAW_CARD}"
+    f = frames(WEEK, [agent])
+    table = published_scores_table(WEEK, f["scores"], f["contacts"])
+    assert table.schema == PUBLISHED_SCORES_SCHEMA
+    assert table.height == 3 and set(table["week"]) == {WEEK}
+    assert table["agent_name"].to_list() == ["Dana [card]"] * 3
+    assert all(c in table.columns for c in CRITERIA)
+    back = build_week_report(
+        week="2026-W48",
+        scores=f["scores"],
+        findings=f["findings"],
+        contacts=f["contacts"],
+        history=table,
+        quarantined=[],
+        rubric_version="r",
+        code_version="c",
+    )
+    assert back.agents[0].previous_week == WEEK
+
+
+def test_empty_findings_and_no_turns() -> None:
+    f = frames(WEEK, [strong_agent()])
+    report = build_week_report(
+        week=WEEK,
+        scores=f["scores"],
+        findings=f["findings"].clear(),
+        contacts=f["contacts"],
+        history=PUBLISHED_SCORES_SCHEMA.to_frame(),
+        quarantined=[],
+        rubric_version="r",
+        code_version="c",
+    )
+    card = report.agents[0]
+    assert card.coaching.went_well == ()
+    assert len(card.coaching.focus) >= 1
