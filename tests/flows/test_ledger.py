@@ -15,8 +15,11 @@ START, END = WEEK.bounds("UTC")
 
 def _contact(cid: str, agent: str | None, key: str, day: int = 17) -> Contact:
     return Contact(
-        cid, agent, (Turn("customer", "hi"), Turn("agent", "hello")),
-        started_at=datetime(2026, 11, day, 10, tzinfo=UTC), source_key=key,
+        cid,
+        agent,
+        (Turn("customer", "hi"), Turn("agent", "hello")),
+        started_at=datetime(2026, 11, day, 10, tzinfo=UTC),
+        source_key=key,
     )
 
 
@@ -33,8 +36,12 @@ def test_every_entry_ends_in_exactly_one_state() -> None:
     )
     states = dict(sel.ledger.group_by("state").len().iter_rows())
     assert states == {
-        "scored": 5, "not_sampled": 2, "duplicate": 1, "unattributed": 1,
-        "outside_week": 1, "quarantined": 1,
+        "scored": 5,
+        "not_sampled": 2,
+        "duplicate": 1,
+        "unattributed": 1,
+        "outside_week": 1,
+        "quarantined": 1,
     }
     assert sel.ledger.height == len(contacts) + len(quarantined)
     kept = sel.ledger.filter(pl.col("contact_id") == "c0", pl.col("state") != "duplicate")
