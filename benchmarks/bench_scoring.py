@@ -15,35 +15,53 @@ import resource
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from checks.rubric import Rubric
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def score_file(path: str, agents_per_chunk: int, queue: mp.Queue[dict[str, float]]) -> None:
+def _score_chunk(turns: pl.DataFrame, rubric: Rubric) -> tuple[int, int, int]:
+    from checks.scoring import score_turns
+
+    batch = score_turns(turns, rubric)
+    return turns.height, batch.scores.height, batch.findings.height
+
+
+def score_file(
+    path: str, agents_per_chunk: int, workers: int, queue: mp.Queue[dict[str, float]]
+) -> None:
     """Child process: read the turns, score them chunk by chunk, report time and peak memory."""
     from checks.rubric import load_rubric
-    from checks.scoring import score_turns
 
     rubric = load_rubric()
     turns = pl.read_parquet(path)
     agents = turns["agent_id"].unique().sort().to_list()
     started = time.perf_counter()
-    n_scores = n_findings = 0
-    for lo in range(0, len(agents), agents_per_chunk):
-        chunk = turns.filter(pl.col("agent_id").is_in(agents[lo : lo + agents_per_chunk]))
-        batch = score_turns(chunk, rubric)
-        n_scores += batch.scores.height
-        n_findings += batch.findings.height
+    chunks = [
+        turns.filter(pl.col("agent_id").is_in(agents[lo : lo + agents_per_chunk]))
+        for lo in range(0, len(agents), agents_per_chunk)
+    ]
+    del turns
+    # polars releases the GIL, so two chunks in flight keep both cores busy
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        sizes = list(pool.map(lambda c: _score_chunk(c, rubric), chunks))
+    n_turns = sum(len_ for len_, _, _ in sizes)
+    n_scores = sum(n for _, n, _ in sizes)
+    n_findings = sum(n for _, _, n in sizes)
     seconds = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     queue.put(
         {
-            "turns": float(turns.height),
+            "turns": float(n_turns),
             "contacts": float(n_scores),
             "findings": float(n_findings),
             "seconds": seconds,
@@ -61,7 +79,8 @@ def main() -> int:
     ap.add_argument("--agents", type=int, default=1000)
     ap.add_argument("--contacts", type=int, default=250_000)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--agents-per-chunk", type=int, default=100)
+    ap.add_argument("--agents-per-chunk", type=int, default=50)
+    ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -73,7 +92,9 @@ def main() -> int:
         del turns
         ctx = mp.get_context("spawn")
         queue: mp.Queue[dict[str, float]] = ctx.Queue()
-        child = ctx.Process(target=score_file, args=(path, args.agents_per_chunk, queue))
+        child = ctx.Process(
+            target=score_file, args=(path, args.agents_per_chunk, args.workers, queue)
+        )
         child.start()
         result = queue.get()
         child.join()

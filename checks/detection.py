@@ -22,6 +22,7 @@ from checks.signals import (
     alternation,
     compile_rubric,
     detect,
+    first_offsets,
     phrase_hits,
 )
 from checks.tokens import caps_words, spans_of, words
@@ -206,16 +207,20 @@ def detect_all(turns: pl.DataFrame, rubric: Rubric) -> Detected:
         for sp in ("agent", "customer")
     }
     hits: dict[str, pl.DataFrame] = {}
-
-    def run(name: str) -> pl.DataFrame:
-        sig = compiled.get(name)
-        if sig is None:
-            return pl.DataFrame(schema=MATCH_SCHEMA)
-        return detect(by_speaker[sig.speaker], sig)
-
-    simple = [s for s in SIGNALS if s not in {"reflects_problem", "scripted_line"}]
-    for name in simple:
-        hits[name] = run(name)
+    phrase_signals = [s for s in SIGNALS if s != "scripted_line"]
+    for speaker, frame in by_speaker.items():
+        mine = {
+            n: sig.pattern
+            for n in phrase_signals
+            if (sig := compiled.get(n)) is not None
+            and sig.speaker == speaker
+            and sig.pattern is not None
+        }
+        firsts = first_offsets(frame, mine)
+        for name in mine:
+            hits[name] = detect(frame, compiled[name], first=firsts[name])
+    for name in phrase_signals:
+        hits.setdefault(name, pl.DataFrame(schema=MATCH_SCHEMA))
 
     sc = rubric.sentiment
     distress = hits["customer_distress"]
@@ -239,13 +244,9 @@ def detect_all(turns: pl.DataFrame, rubric: Rubric) -> Detected:
         extra = detect(eligible, dis, dis.after_distress)
         hits["dismissive"] = pl.concat([hits["dismissive"], extra])
 
-    cue_sig = compiled.get("reflects_problem")
-    cues = (
-        detect(by_speaker["agent"], cue_sig)
-        if cue_sig is not None
-        else pl.DataFrame(schema=MATCH_SCHEMA)
+    hits["reflects_problem"] = reflections(
+        rows, tk.words, hits["reflects_problem"], rubric.reflection
     )
-    hits["reflects_problem"] = reflections(rows, tk.words, cues, rubric.reflection)
 
     keep_empty = ~pl.col("row").is_in(
         pl.concat([hits["acknowledges_feeling"]["row"], hits["reflects_problem"]["row"]]).implode()

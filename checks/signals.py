@@ -122,14 +122,32 @@ def char_offset(text: str, byte_offset: int) -> int:
     return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
 
 
-def find_all(frame: pl.DataFrame, pattern: str, max_hits: int = MAX_HITS_PER_TURN) -> pl.DataFrame:
-    """Every non-overlapping match of ``pattern`` in ``frame`` (row, text), as char offsets."""
+def first_offsets(frame: pl.DataFrame, patterns: dict[str, str]) -> pl.DataFrame:
+    """Byte offset of each pattern's first match per row of ``frame`` (one column per name).
+
+    One select, so polars runs the patterns in parallel.
+    """
+    text = pl.col("text").fill_null("")
+    return frame.select([text.str.find(p).alias(name) for name, p in patterns.items()])
+
+
+def find_all(
+    frame: pl.DataFrame,
+    pattern: str,
+    max_hits: int = MAX_HITS_PER_TURN,
+    first: pl.Series | None = None,
+) -> pl.DataFrame:
+    """Every non-overlapping match of ``pattern`` in ``frame`` (row, text), as char offsets.
+
+    ``first`` may carry the first pass (``first_offsets``) for the same rows.
+    """
     found: list[pl.DataFrame] = []
     cur = frame.select(
         pl.col("row"), rest=pl.col("text").fill_null(""), consumed=pl.lit(0, pl.Int32)
     )
-    for _ in range(max_hits):
-        cur = cur.with_columns(b=pl.col("rest").str.find(pattern)).filter(pl.col("b").is_not_null())
+    for i in range(max_hits):
+        b = first.alias("b") if i == 0 and first is not None else pl.col("rest").str.find(pattern)
+        cur = cur.with_columns(b=b).filter(pl.col("b").is_not_null())
         if cur.is_empty():
             break
         cur = cur.with_columns(
@@ -194,12 +212,17 @@ def guard(
     return m.filter(keep).select(matches.columns)
 
 
-def detect(frame: pl.DataFrame, sig: CompiledSignal, pattern: str | None = None) -> pl.DataFrame:
+def detect(
+    frame: pl.DataFrame,
+    sig: CompiledSignal,
+    pattern: str | None = None,
+    first: pl.Series | None = None,
+) -> pl.DataFrame:
     """Guarded matches of one signal (or of ``pattern`` with its guards) in ``frame``."""
     pat = sig.pattern if pattern is None else pattern
     if pat is None or frame.is_empty():
         return pl.DataFrame(schema=MATCH_SCHEMA)
-    raw = find_all(frame, pat)
+    raw = find_all(frame, pat, first=first)
     return guard(
         raw, frame, negation=sig.negation_guard, quote=sig.quote_guard, exclude=sig.exclude
     )

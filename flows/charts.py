@@ -201,37 +201,40 @@ def trend_svg(
 
 
 def distribution_svg(rows: Sequence[tuple[str, Sequence[float], float | None]]) -> str:
-    """Team spread per criterion (matplotlib): a dot per agent, the range, a tick at the median."""
+    """Team spread per criterion (matplotlib): agents per 10-point band and a median tick."""
+    # Bands, not one dot per agent: the SVG stays the same size for 8 agents or 1,000.
     n = max(len(rows), 1)
-    height = 0.45 * n + 0.3
+    height = 0.5 * n + 0.3
     with matplotlib.rc_context(_RC):
         fig = Figure(figsize=(7.0, height))
         fig.patch.set_alpha(0.0)
-        ax = fig.add_axes((0.17, 0.25 / height, 0.8, 1 - 0.3 / height))
+        ax = fig.add_axes((0.17, 0.25 / height, 0.78, 1 - 0.3 / height))
         ax.set_axis_off()
         ax.set_xlim(-1, 101)
-        ax.set_ylim(n - 0.5, -0.5)
-        for x in (0, 25, 50, 75, 100):
-            ax.plot([x, x], [-0.45, n - 0.55], color=GRID, lw=0.5, zorder=0)
+        ax.set_ylim(n - 0.5, -0.55)
+        for x in (0, 50, 100):
+            ax.plot([x, x], [-0.5, n - 0.55], color=GRID, lw=0.5, zorder=0)
             ax.text(x, n - 0.5, str(x), ha="center", va="top", color=MUTED, fontsize=6.5)
         for i, (label, values, median) in enumerate(rows):
             ax.text(-4, i, label, ha="right", va="center", fontsize=8.5, color=INK)
-            if values:
-                ax.plot(
-                    [min(values), max(values)], [i, i], color=TRACK, lw=8, solid_capstyle="round"
-                )
-                jitter = [((k * 37) % 7 - 3) * 0.06 for k in range(len(values))]
-                ax.plot(
-                    list(values),
-                    [i + j for j in jitter],
-                    ls="none",
-                    marker="o",
-                    ms=4.5,
-                    mfc="white",
-                    mec=ACCENT,
-                    mew=1.1,
-                )
+            counts = [0] * 10
+            for v in values:
+                counts[min(9, max(0, int(v // 10)))] += 1
+            top = max(counts) or 1
+            heights = [0.62 * c / top for c in counts]
+            ax.bar(
+                [b * 10 + 5 for b in range(10)],
+                heights,
+                width=9.2,
+                bottom=[i + 0.31 - h for h in heights],
+                color=TRACK,
+                edgecolor=ACCENT,
+                linewidth=0.6,
+            )
+            for b, c in enumerate(counts):
+                if c:
+                    ax.text(b * 10 + 5, i + 0.27, str(c), ha="center", va="bottom", fontsize=6)
             if median is not None:
-                ax.plot([median], [i], ls="none", marker="|", ms=16, mew=2.4, color=MEDIAN)
-                ax.text(median, i - 0.3, f"median {median:.0f}", ha="center", fontsize=6.5)
+                ax.plot([median, median], [i - 0.42, i + 0.36], color=MEDIAN, lw=2.0)
+                ax.text(median + 1.2, i - 0.42, f"median {median:.0f}", va="top", fontsize=6.5)
         return _svg(fig)

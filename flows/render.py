@@ -27,6 +27,8 @@ ASSETS_DIR: Final = Path(str(files("report_templates"))).resolve()
 ASSET_SUFFIXES: Final = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
 PAGE_SIZES: Final = {"a4": "A4", "letter": "letter"}
 TEAM_SUMMARY_FILE: Final = "team-summary.pdf"
+MAX_CONTACT_ROWS: Final = 30
+MAX_FLAGS_LISTED: Final = 12
 
 
 class AssetFetcher(URLFetcher):  # type: ignore[misc]
@@ -158,7 +160,6 @@ def scorecard_context(card: AgentCard) -> dict[str, Any]:
     }
 
 
-MAX_CONTACT_ROWS: Final = 30
 
 
 def render_scorecard_html(card: AgentCard) -> str:
@@ -172,7 +173,12 @@ def render_team_summary_html(team: TeamSummary) -> str:
     return (
         environment()
         .get_template("team_summary.html.j2")
-        .render(team=team, created=_iso(team.generated_at), distribution_chart=dist)
+        .render(
+            team=team,
+            created=_iso(team.generated_at),
+            distribution_chart=dist,
+            max_flags=MAX_FLAGS_LISTED,
+        )
     )
 
 

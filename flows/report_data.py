@@ -156,6 +156,7 @@ class AgentFlag:
     agent_id: str
     agent_name: str
     reason: str
+    severity: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,6 +478,7 @@ def build_week_report(
                     names[aid],
                     f"control {ctl}; apology piles in {piles} of {len(rows)} contacts; "
                     f"pity, own upset or blaming {heavy}×",
+                    (100.0 - (control if control is not None else 100.0)) + 10.0 * (piles + heavy),
                 )
             )
         opps = opp.needed_shown + opp.needed_missed
@@ -487,6 +489,7 @@ def build_week_report(
                     aid,
                     names[aid],
                     f"missed {opp.needed_missed} of {opps} empathy opportunities",
+                    opp.needed_missed + opp.needed_missed / max(opps, 1),
                 )
             )
         team_rows.append(
@@ -531,8 +534,8 @@ def build_week_report(
         ),
         distributions=tuple(distributions),
         agents=tuple(team_rows),
-        overload_flags=tuple(overload_flags),
-        empathy_flags=tuple(empathy_flags),
+        overload_flags=tuple(sorted(overload_flags, key=lambda f: (-f.severity, f.agent_id))),
+        empathy_flags=tuple(sorted(empathy_flags, key=lambda f: (-f.severity, f.agent_id))),
         quarantined=tuple((k, mask_pii(r)) for k, r in quarantined),
         footnote=footnote,
     )

@@ -344,4 +344,8 @@ def build_manifest(
         },
         "sampled": {agent: ids for agent, ids in sampled.iter_rows()},
         "quarantined": [{"key": q.key, "reason": q.reason} for q in quarantined],
+        # Everything not scored or merely not sampled, by key; ledger.csv lists every entry.
+        "exceptions": selection.ledger.filter(
+            ~pl.col("state").is_in(["scored", "not_sampled", "quarantined"])
+        ).to_dicts(),
     }

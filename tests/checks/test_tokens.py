@@ -6,7 +6,7 @@ import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checks.tokens import caps_words, locate, words
+from checks.tokens import caps_words, locate, spans_of, words
 
 
 def _frame(texts: list[str]) -> pl.DataFrame:
@@ -35,3 +35,17 @@ def test_every_token_can_be_located_in_its_text(texts: list[str]) -> None:
         assert span is not None
         start, end = span
         assert texts[row][start:end].lower().replace("’", "'") == word
+
+
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("abAB é’'!,.\n\t-"), min_size=1, max_size=30), max_size=6
+    )
+)
+def test_spans_of_agrees_with_locate(texts: list[str]) -> None:
+    toks = words(_frame(texts)).group_by("row").agg(pl.col("word").last())
+    rows = toks.with_columns(text=pl.col("row").map_elements(lambda r: texts[r], pl.String))
+    for row, start, end, match in spans_of(rows).iter_rows():
+        word = rows.filter(pl.col("row") == row)["word"].item()
+        assert (start, end) == locate(texts[row], word)
+        assert match == texts[row][start:end]
