@@ -54,11 +54,17 @@ class S3Store:
     """A bucket reached through boto3; credentials come from the standard AWS chain."""
 
     def __init__(
-        self, bucket: str, *, endpoint_url: str | None = None, region: str = "us-east-1"
+        self,
+        bucket: str,
+        *,
+        endpoint_url: str | None = None,
+        region: str = "us-east-1",
+        page_size: int = 1000,
     ) -> None:
         self.bucket = bucket
         self.endpoint_url = endpoint_url
         self.region = region
+        self.page_size = page_size
         self._client: S3Client | None = None
 
     @property
@@ -71,19 +77,28 @@ class S3Store:
         return self._client
 
     def __getstate__(self) -> dict[str, object]:
-        return {"bucket": self.bucket, "endpoint_url": self.endpoint_url, "region": self.region}
+        return {
+            "bucket": self.bucket,
+            "endpoint_url": self.endpoint_url,
+            "region": self.region,
+            "page_size": self.page_size,
+        }
 
     def __setstate__(self, state: dict[str, object]) -> None:
         endpoint = state["endpoint_url"]
         self.bucket = str(state["bucket"])
         self.endpoint_url = None if endpoint is None else str(endpoint)
         self.region = str(state["region"])
+        self.page_size = int(str(state["page_size"]))
         self._client = None
 
     def list(self, prefix: str) -> Iterator[StoredObject]:
         """List with pagination."""
         paginator = self.client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+        pages = paginator.paginate(
+            Bucket=self.bucket, Prefix=prefix, PaginationConfig={"PageSize": self.page_size}
+        )
+        for page in pages:
             for obj in page.get("Contents", []):
                 yield StoredObject(obj["Key"], obj["Size"])
 

@@ -30,10 +30,16 @@ def test_put_get_list_delete_roundtrip(store: ObjectStore) -> None:
 
 
 def test_s3_listing_follows_pagination(s3_store: S3Store) -> None:
-    keys = [f"p/2026/11/16/{i:05d}.json" for i in range(1010)]
+    keys = [f"p/2026/11/16/{i:05d}.json" for i in range(35)]
     for key in keys:
         s3_store.put(key, b"{}")
-    assert [o.key for o in s3_store.list("p/2026/11/16/")] == keys
+    paged = S3Store(s3_store.bucket, endpoint_url=s3_store.endpoint_url, page_size=10)
+    calls: list[str] = []
+    paged.client.meta.events.register(
+        "before-call.s3.ListObjectsV2", lambda **kw: calls.append("x")
+    )
+    assert [o.key for o in paged.list("p/2026/11/16/")] == keys
+    assert len(calls) == 4
     s3_store.delete(keys)
     assert list(s3_store.list("p/")) == []
 
