@@ -46,6 +46,7 @@ def score_file(
     turns = pl.read_parquet(path)
     agents = turns["agent_id"].unique().sort().to_list()
     started = time.perf_counter()
+    cpu0 = time.process_time()
     chunks = [
         turns.filter(pl.col("agent_id").is_in(agents[lo : lo + agents_per_chunk]))
         for lo in range(0, len(agents), agents_per_chunk)
@@ -58,6 +59,7 @@ def score_file(
     n_scores = sum(n for _, n, _ in sizes)
     n_findings = sum(n for _, _, n in sizes)
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu0
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     queue.put(
         {
@@ -65,6 +67,7 @@ def score_file(
             "contacts": float(n_scores),
             "findings": float(n_findings),
             "seconds": seconds,
+            "cpu": cpu,
             "peak_gib": peak_kib / 1024**2,
         }
     )
@@ -102,7 +105,8 @@ def main() -> int:
     print(
         f"scored {int(result['contacts']):,} contacts ({int(result['turns']):,} turns, "
         f"{int(result['findings']):,} findings) in {result['seconds']:.1f} s: "
-        f"{rate:,.0f} turns/s, peak memory {result['peak_gib']:.2f} GiB"
+        f"{rate:,.0f} turns/s, peak memory {result['peak_gib']:.2f} GiB, "
+        f"CPU {result['cpu']:.1f} s over {args.workers} worker thread(s)"
     )
     ok = result["seconds"] < 60 and result["peak_gib"] < 4
     print("targets (< 60 s, < 4 GiB):", "met" if ok else "MISSED")

@@ -453,16 +453,19 @@ def _moments(wk: _Week) -> tuple[Moment | None, Moment | None]:
     )
     if worst_s["contact_id"] == best_s["contact_id"]:
         return best, None
-    signals = (*NEGATIVE_SIGNALS, "customer_distress")
+    missed = worst_s["opportunity"] == "needed_missed"
+    signals = (*NEGATIVE_SIGNALS, "customer_distress") if missed else NEGATIVE_SIGNALS
     label, quote = pick(worst_s["contact_id"], signals)
-    if worst_s["opportunity"] == "needed_missed" and label == "customer upset":
-        label = "customer upset and no acknowledgement"
+    if missed and label == SIGNAL_LABELS["customer_distress"]:
+        label = "the customer was upset and it went unacknowledged"
     worst = Moment(
         "worst",
         worst_s["contact_id"],
         wk.dates.get(worst_s["contact_id"], ""),
         worst_s["overall"],
-        f"Lowest overall score this week; {label}." if label else "Lowest overall score.",
+        f"Lowest overall score this week; {label}."
+        if label
+        else "Lowest overall score this week; no coaching signal fired in it.",
         quote,
     )
     return best, worst

@@ -22,12 +22,10 @@ def overall_score(scores: Mapping[str, float | None], weights: Mapping[str, floa
 
 def _flags(rows: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
     """One row per turn with a count column per signal and positional helpers."""
-    counts = hits.group_by("row", "signal").agg(n=pl.len().cast(pl.Int32))
     names = [*SIGNALS, CONTAGION, PROBLEM]
-    wide = counts.pivot(on="signal", index="row", values="n", on_columns=names)
-    for name in names:
-        if name not in wide.columns:
-            wide = wide.with_columns(pl.lit(None, pl.Int32).alias(name))
+    wide = hits.group_by("row").agg(
+        [(pl.col("signal") == name).sum().cast(pl.Int32).alias(name) for name in names]
+    )
     is_agent = pl.col("speaker") == "agent"
     f = rows.select("row", "ck", "contact_id", "agent_id", "turn", "speaker").join(
         wide, on="row", how="left"

@@ -93,10 +93,21 @@ def _contagion(
     """
     sc = rubric.sentiment
     meta = rows.select("row", "ck", "turn", "speaker")
+    # leaving words out only raises the agent's score, so these rows are the only candidates
+    maybe = (
+        rows.join(ctx, on="row", how="inner")
+        .filter(
+            (pl.col("speaker") == "agent")
+            & (pl.col("compound_own") <= sc.agent_negative_below)
+            & (pl.col("prev_customer_compound") <= sc.customer_negative_below)
+        )
+        .select("row")
+    )
     neg = (
-        val.filter((pl.col("valence") < 0) & ~pl.col("neutral"))
+        val.join(maybe, on="row", how="semi")
+        .filter((pl.col("valence") < 0) & ~pl.col("neutral"))
         .select("row", "pos", "word", "valence")
-        .join(meta.filter(pl.col("speaker") == "agent"), on="row", how="inner")
+        .join(meta, on="row", how="inner")
     )
     if neg.is_empty():
         return pl.DataFrame(schema=MATCH_SCHEMA)
@@ -108,12 +119,16 @@ def _contagion(
     )
     # a covering span reaches to the end of its sentence ("that must have been a horrible shock")
     to_stop = pl.col("text").str.slice(pl.col("end")).str.find(r"[.!?\n]").cast(pl.Int64)
-    sentences = covering.join(rows.select("row", "text"), on="row", how="left").select(
-        "row",
-        text=pl.col("text").str.slice(
-            pl.col("start"),
-            pl.col("end") - pl.col("start") + to_stop.fill_null(pl.col("text").str.len_chars()),
-        ),
+    sentences = (
+        covering.join(maybe, on="row", how="semi")
+        .join(rows.select("row", "text"), on="row", how="left")
+        .select(
+            "row",
+            text=pl.col("text").str.slice(
+                pl.col("start"),
+                pl.col("end") - pl.col("start") + to_stop.fill_null(pl.col("text").str.len_chars()),
+            ),
+        )
     )
     covered = (
         words(sentences.with_row_index("i").select(pl.col("i").alias("row"), "text"))
@@ -273,5 +288,6 @@ def detect_all(turns: pl.DataFrame, rubric: Rubric) -> Detected:
         _tag(contagion, CONTAGION),
         _tag(problem, PROBLEM),
     ]
+    # rows follow (contact_id, turn), so this order is the findings' order
     all_hits = pl.concat(parts).unique(["row", "signal", "start"]).sort("row", "start", "signal")
     return Detected(rows=rows.join(ctx, on="row", how="left"), hits=all_hits)

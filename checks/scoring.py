@@ -39,8 +39,11 @@ def score_turns(turns: pl.DataFrame, rubric: Rubric) -> ScoredBatch:
     scores = scores.select(SCORES_SCHEMA.names()).cast(SCORES_SCHEMA)
     public = det.hits.filter(pl.col("signal").is_in(list(SIGNALS)))
     findings = (
-        public.join(det.rows.select("row", "contact_id", "agent_id", "turn", "speaker"), on="row")
-        .sort("contact_id", "turn", "start", "signal")
+        public.join(
+            det.rows.select("row", "contact_id", "agent_id", "turn", "speaker"),
+            on="row",
+            maintain_order="left",
+        )
         .select(
             "contact_id",
             "agent_id",

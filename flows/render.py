@@ -21,13 +21,19 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from flows import charts
-from flows.report_data import CRITERION_LABELS, AgentCard, TeamSummary, WeekReport
+from flows.report_data import (
+    CRITERION_LABELS,
+    AgentCard,
+    ContactRow,
+    TeamSummary,
+    WeekReport,
+)
 
 ASSETS_DIR: Final = Path(str(files("report_templates"))).resolve()
 ASSET_SUFFIXES: Final = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
 PAGE_SIZES: Final = {"a4": "A4", "letter": "letter"}
 TEAM_SUMMARY_FILE: Final = "team-summary.pdf"
-MAX_CONTACT_ROWS: Final = 30
+MAX_CONTACT_ROWS: Final = 18
 MAX_FLAGS_LISTED: Final = 12
 
 
@@ -140,6 +146,18 @@ def _iso(ts: datetime) -> str:
     return ts.strftime("%Y-%m-%dT%H:%M:%SZ") if ts.utcoffset() is not None else ts.isoformat()
 
 
+def _contact_rows(card: AgentCard) -> list[ContactRow]:
+    if len(card.contacts) <= MAX_CONTACT_ROWS:
+        return list(card.contacts)
+    # Keep the page limit: show the lowest-scoring contacts (the ones to open first), in date order.
+    order = sorted(
+        range(len(card.contacts)),
+        key=lambda i: (card.contacts[i].overall is None, card.contacts[i].overall or 0.0, i),
+    )
+    keep = sorted(order[:MAX_CONTACT_ROWS])
+    return [card.contacts[i] for i in keep]
+
+
 def scorecard_context(card: AgentCard) -> dict[str, Any]:
     """The flat template context for one scorecard (charts rendered to inline SVG)."""
     weeks = [p.week for p in card.trend]
@@ -155,11 +173,9 @@ def scorecard_context(card: AgentCard) -> dict[str, Any]:
         },
         "trend_chart": charts.trend_svg(weeks, series, labels),
         "has_history": len(card.trend) > 1,
-        "contacts": card.contacts[:MAX_CONTACT_ROWS],
+        "contacts": _contact_rows(card),
         "more_contacts": max(0, len(card.contacts) - MAX_CONTACT_ROWS),
     }
-
-
 
 
 def render_scorecard_html(card: AgentCard) -> str:

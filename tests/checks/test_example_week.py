@@ -37,16 +37,17 @@ def _all(table: dict[str, dict[str, Any]], key: str) -> list[float]:
     return [row[key] for row in table.values() if row[key] is not None]
 
 
-@pytest.mark.parametrize(("agent", "style", "measure"), _cases("highest"))
-def test_highest(week: Any, agent: str, style: str, measure: str) -> None:
-    means, _ = week
-    assert means[agent][measure] >= max(_all(means, measure)) - 1e-9
+EXTREMES = [("highest", *c) for c in _cases("highest")] + [("lowest", *c) for c in _cases("lowest")]
 
 
-@pytest.mark.parametrize(("agent", "style", "measure"), _cases("lowest"))
-def test_lowest(week: Any, agent: str, style: str, measure: str) -> None:
+@pytest.mark.parametrize(("kind", "agent", "style", "measure"), EXTREMES)
+def test_highest_and_lowest(week: Any, kind: str, agent: str, style: str, measure: str) -> None:
     means, _ = week
-    assert means[agent][measure] <= min(_all(means, measure)) + 1e-9
+    values = _all(means, measure)
+    if kind == "highest":
+        assert means[agent][measure] >= max(values) - 1e-9
+    else:
+        assert means[agent][measure] <= min(values) + 1e-9
 
 
 @pytest.mark.parametrize(("agent", "style", "measure"), _cases("high"))

@@ -6,6 +6,7 @@ import io
 import re
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
@@ -229,3 +230,16 @@ def test_week_pdfs_in_two_spawned_workers(report: WeekReport, pdfs: dict[str, by
     for name, data in parallel.items():
         assert data.startswith(b"%PDF-")
         assert _text(data)[1] == _text(pdfs[name])[1]
+
+
+def test_a_busy_week_still_fits_two_pages() -> None:
+    agent = weak_agent()
+    base = agent.contacts
+    agent.contacts = [
+        replace(base[i % len(base)], contact_id=f"c-9{i:03d}", day=i % 7) for i in range(40)
+    ]
+    card = build(agents=[agent]).agents[0]
+    assert card.contacts_sampled == 40
+    reader, text = _text(render_scorecard_pdf(card, page_size="Letter"))
+    assert len(reader.pages) <= 2
+    assert "more contacts in scores.csv" in text
