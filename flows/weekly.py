@@ -244,12 +244,15 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
     with clock("sample"):
         selection = sample_week(loaded, listing, settings, iso)
 
-    sampled_turns = loaded.turns.join(selection.sampled.select("contact_id"), on="contact_id")
-    chunks = agent_chunks(selection.sampled)
-    parts = [sampled_turns.filter(pl.col("agent_id").is_in(agents)) for agents in chunks]
-    batches = score_chunk.map(parts, unmapped(rubric)).result() if parts else []
-    scores = pl.concat([b.scores for b in batches] or [empty_batch().scores])
-    findings = pl.concat([b.findings for b in batches] or [empty_batch().findings])
+    with clock("score"):
+        sampled_turns = loaded.turns.join(selection.sampled.select("contact_id"), on="contact_id")
+        del loaded  # the unsampled turns are no longer needed
+        chunks = agent_chunks(selection.sampled)
+        parts = [sampled_turns.filter(pl.col("agent_id").is_in(agents)) for agents in chunks]
+        batches = score_chunk.map(parts, unmapped(rubric)).result() if parts else []
+        del parts
+        scores = pl.concat([b.scores for b in batches] or [empty_batch().scores])
+        findings = pl.concat([b.findings for b in batches] or [empty_batch().findings])
 
     quarantined = [
         Quarantine(r["key"], r["reason"])
@@ -267,7 +270,9 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
             rubric_version=rubric.version,
             code_version=code_version(),
             timezone=settings.timezone,
+            turns=sampled_turns,
         )
+        del sampled_turns
     with clock("render"):
         files = render_all(report, settings)
     files["scores.parquet"] = _parquet(table)
