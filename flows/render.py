@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -33,6 +34,15 @@ ASSETS_DIR: Final = Path(str(files("report_templates"))).resolve()
 ASSET_SUFFIXES: Final = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
 PAGE_SIZES: Final = {"a4": "A4", "letter": "letter"}
 TEAM_SUMMARY_FILE: Final = "team-summary.pdf"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._@+=-]")
+
+
+def scorecard_file_name(agent_id: str) -> str:
+    """`<agent_id>.pdf`, with characters unsafe in keys and paths (/, spaces, ...) as `_`."""
+    name = _UNSAFE.sub("_", agent_id).lstrip(".") or "agent"
+    return f"{name}.pdf"
+
+
 MAX_CONTACT_ROWS: Final = 18
 MAX_FLAGS_LISTED: Final = 12
 
@@ -238,7 +248,7 @@ def _jobs(report: WeekReport, page_size: str) -> list[tuple[str, AgentCard | Tea
     jobs: list[tuple[str, AgentCard | TeamSummary, str]] = [
         (TEAM_SUMMARY_FILE, report.team, page_size)
     ]
-    jobs += [(f"{card.agent_id}.pdf", card, page_size) for card in report.agents]
+    jobs += [(scorecard_file_name(card.agent_id), card, page_size) for card in report.agents]
     return jobs
 
 

@@ -28,7 +28,13 @@ from flows.history import read_history
 from flows.ledger import STATES, WeekSelection, select_week
 from flows.loading import LoadedShard, load_objects, merge_shards
 from flows.publish import publish, week_prefix
-from flows.render import render_scorecard_pdf, render_team_summary_pdf, render_week_pdfs
+from flows.render import (
+    TEAM_SUMMARY_FILE,
+    render_scorecard_pdf,
+    render_team_summary_pdf,
+    render_week_pdfs,
+    scorecard_file_name,
+)
 from flows.report_data import WeekReport, build_week_report, published_scores_table
 from flows.settings import Settings
 from flows.store import LocalStore, StoredObject
@@ -48,7 +54,6 @@ def s3_task(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
 
 
 SCORE_CHUNK_CONTACTS = 25_000
-TEAM_SUMMARY = "team-summary.pdf"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,11 +150,13 @@ def render_chunk(report: WeekReport, settings: Settings, first: int, last: int) 
     """Scorecards of agents [first, last) and, in the first chunk, the team summary."""
     part = replace(report, agents=report.agents[first:last])
     files = {
-        f"{card.agent_id}.pdf": render_scorecard_pdf(card, page_size=settings.page_size)
+        scorecard_file_name(card.agent_id): render_scorecard_pdf(card, page_size=settings.page_size)
         for card in part.agents
     }
     if first == 0:
-        files[TEAM_SUMMARY] = render_team_summary_pdf(report.team, page_size=settings.page_size)
+        files[TEAM_SUMMARY_FILE] = render_team_summary_pdf(
+            report.team, page_size=settings.page_size
+        )
     return files
 
 

@@ -243,3 +243,13 @@ def test_a_busy_week_still_fits_two_pages() -> None:
     reader, text = _text(render_scorecard_pdf(card, page_size="Letter"))
     assert len(reader.pages) <= 2
     assert "more contacts in scores.csv" in text
+
+
+@pytest.mark.parametrize(
+    ("agent_id", "name"),
+    [("a-001", "a-001.pdf"), ("team/a 7", "team_a_7.pdf"), ("../x", "_x.pdf"), ("", "agent.pdf")],
+)
+def test_scorecard_file_names_are_safe_keys(agent_id: str, name: str) -> None:
+    from flows.render import scorecard_file_name
+
+    assert scorecard_file_name(agent_id) == name
