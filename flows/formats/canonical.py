@@ -110,7 +110,13 @@ def contact_from_dict(doc: object, *, source_key: str | None = None) -> Contact:
         if not isinstance(text, str):
             raise TranscriptError(f"turn {i}: 'text' must be a string")
         sp: Speaker = speaker
-        turns.append(Turn(sp, text, _ms(t, "begin_ms", i), _ms(t, "end_ms", i)))
+        begin, end = t.get("begin_ms"), t.get("end_ms")
+        # The common case (absent, or a non-negative int) skips the full check.
+        if begin is not None and not (type(begin) is int and begin >= 0):
+            begin = _ms(t, "begin_ms", i)
+        if end is not None and not (type(end) is int and end >= 0):
+            end = _ms(t, "end_ms", i)
+        turns.append(Turn(sp, text, begin, end))
     assert contact_id is not None
     return Contact(
         contact_id=contact_id,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from checks.transcript import Contact
 from flows.formats.model import TranscriptError
 
 MAX_ID_CHARS = 256
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _check_id(name: str, value: str | None) -> None:
@@ -15,7 +18,7 @@ def _check_id(name: str, value: str | None) -> None:
         raise TranscriptError(f"'{name}' is blank")
     if len(value) > MAX_ID_CHARS:
         raise TranscriptError(f"'{name}' is longer than {MAX_ID_CHARS} characters")
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+    if _CONTROL.search(value):
         raise TranscriptError(f"'{name}' holds control characters")
 
 
@@ -25,13 +28,16 @@ def validate_contact(contact: Contact) -> None:
     _check_id("agent_id", contact.agent_id)
     if not contact.turns:
         raise TranscriptError("no turns")
-    for i, turn in enumerate(contact.turns):
-        try:
-            turn.text.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise TranscriptError(
-                f"turn {i}: text holds an invalid character (lone surrogate)"
-            ) from exc
+    try:
+        "".join(turn.text for turn in contact.turns).encode("utf-8")
+    except UnicodeEncodeError:
+        for i, turn in enumerate(contact.turns):  # name the turn, only on the rare bad path
+            try:
+                turn.text.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise TranscriptError(
+                    f"turn {i}: text holds an invalid character (lone surrogate)"
+                ) from exc
     spoken = [t for t in contact.turns if t.text.strip()]
     if not spoken:
         raise TranscriptError("empty transcript: every turn's text is blank")
