@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 import polars as pl
@@ -147,56 +147,37 @@ def make_quote(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Week:
-    scores: list[dict[str, Any]]
-    findings: list[dict[str, Any]]
-    texts: Mapping[tuple[str, int], str]
-    dates: Mapping[str, str]
-    overall: Mapping[str, float]
-
-    @property
-    def n(self) -> int:
-        return len(self.scores)
-
-    def of(self, signal: str) -> list[dict[str, Any]]:
-        return [f for f in self.findings if f["signal"] == signal]
-
-    def quote(self, finding: Mapping[str, Any]) -> Quote:
-        cid = finding["contact_id"]
-        return make_quote(
-            contact_id=cid,
-            date=self.dates.get(cid, ""),
-            turn=int(finding["turn"]),
-            speaker=finding["speaker"] or "",
-            matched=finding["text"] or "",
-            turn_text=self.texts.get((cid, int(finding["turn"]))),
-            start=finding["start"],
-            end=finding["end"],
-        )
-
-    def best_finding(
-        self, rows: Sequence[Mapping[str, Any]], *, worst: bool = False
-    ) -> Mapping[str, Any] | None:
-        if not rows:
-            return None
-        sign = 1.0 if worst else -1.0
-
-        def key(f: Mapping[str, Any]) -> tuple[float, str, int, int]:
-            o = self.overall.get(f["contact_id"], 50.0)
-            has_text = 0 if (f["contact_id"], int(f["turn"])) in self.texts else 1
-            return (sign * o, f["contact_id"], has_text, int(f["turn"]))
-
-        return min(rows, key=key)
-
-
-def _contacts(rows: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
-    return tuple(sorted({r["contact_id"] for r in rows}))
-
-
-def _plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
-
+_HEAVY: Final = ("pity", "agent_distress", "co_blaming")
+_LACKING: Final = (
+    (
+        "no_ownership",
+        "lack_own",
+        1.3,
+        "Commit to a concrete action",
+        "had no clear “I will…” with an action such as a refund, replacement or call back",
+    ),
+    (
+        "no_next_step",
+        "lack_next",
+        1.0,
+        "Give a time frame",
+        "ended without a time frame or a checkable outcome (“by Friday”, “you'll get a mail”)",
+    ),
+    (
+        "no_confirmation",
+        "lack_conf",
+        0.6,
+        "Check the fix landed",
+        "closed without checking that the fix worked or what else the customer needs",
+    ),
+)
+_LACK_COLS: Final = {
+    "lack_own": "n_takes_ownership",
+    "lack_next": "n_next_step",
+    "lack_conf": "n_confirms_resolution",
+}
+_ID_LISTS: Final = ("missed", "piled", "lack_own", "lack_next", "lack_conf", "cold")
+_FINDING_COLS: Final = ("contact_id", "turn", "speaker", "start", "end", "text", "turn_text")
 
 _POSITIVE_TEXT: Final[Mapping[str, tuple[str, float]]] = {
     "acknowledges_feeling": ("Named how the customer felt", 1.0),
@@ -208,12 +189,60 @@ _POSITIVE_TEXT: Final[Mapping[str, tuple[str, float]]] = {
     "warmth": ("Warm and courteous", 0.5),
 }
 
+_STRETCH: Final[Mapping[str, str]] = {
+    "empathy": "Name the customer's feeling in your first reply whenever they sound upset.",
+    "compassion": "Close every problem contact with an action, a time frame and a check-back.",
+    "sympathy_overload": "Keep apologies to one and move straight to what you will do.",
+    "hospitality": "Greet by name, thank the customer and close with a friendly line.",
+}
 
-def _positive_detail(signal: str, rows: Sequence[Mapping[str, Any]], wk: _Week) -> str:
-    k, c = len(rows), len(_contacts(rows))
-    shown = sum(1 for s in wk.scores if s["opportunity"] == "needed_shown")
-    opps = shown + sum(1 for s in wk.scores if s["opportunity"] == "needed_missed")
-    problems = sum(1 for s in wk.scores if s["compassion"] is not None)
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """Findings behind one strength or tip: count, contacts and the finding to quote."""
+
+    count: int
+    contacts: tuple[str, ...]
+    best: tuple[Any, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Agent:
+    """One agent's week, reduced to the numbers and the few findings coaching uses."""
+
+    n: int = 0
+    shown: int = 0
+    missed: int = 0
+    problems: int = 0
+    means: Mapping[str, float] = field(default_factory=dict)
+    ids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    groups: dict[str, _Group] = field(default_factory=dict)
+    moments: dict[str, tuple[str, float, tuple[Any, ...] | None]] = field(default_factory=dict)
+
+
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def _quote(row: tuple[Any, ...] | None, dates: Mapping[str, str]) -> Quote | None:
+    if row is None:
+        return None
+    cid, turn, speaker, start, end, text, turn_text = row
+    return make_quote(
+        contact_id=cid,
+        date=dates.get(cid, ""),
+        turn=int(turn),
+        speaker=speaker or "",
+        matched=text or "",
+        turn_text=turn_text,
+        start=start,
+        end=end,
+    )
+
+
+def _positive_detail(signal: str, g: _Group, wk: _Agent) -> str:
+    k, c = g.count, len(g.contacts)
+    shown, opps, problems = wk.shown, wk.shown + wk.missed, wk.problems
     if signal == "acknowledges_feeling" and opps:
         return f"Acknowledged the customer's feelings in {shown} of {opps} upset-customer contacts."
     if signal == "reflects_problem":
@@ -234,186 +263,140 @@ def _positive_detail(signal: str, rows: Sequence[Mapping[str, Any]], wk: _Week) 
     return f"Seen {_plural(k, 'time')} in {_plural(c, 'contact')}."
 
 
-def _went_well(wk: _Week) -> list[CoachingPoint]:
-    missed = sum(1 for s in wk.scores if s["opportunity"] == "needed_missed")
-    shown = sum(1 for s in wk.scores if s["opportunity"] == "needed_shown")
-    ranked: list[tuple[float, str, list[dict[str, Any]]]] = []
+def _went_well(wk: _Agent, dates: Mapping[str, str]) -> list[CoachingPoint]:
+    ranked: list[tuple[float, str, _Group]] = []
     for signal in POSITIVE_SIGNALS:
-        rows = [f for f in wk.of(signal) if f["speaker"] in ("agent", None)]
-        if not rows:
+        g = wk.groups.get(signal)
+        if g is None or not g.count:
             continue
         weight = _POSITIVE_TEXT[signal][1]
-        share = len(_contacts(rows)) / max(wk.n, 1)
-        ok = share >= 0.34 if signal != "acknowledges_feeling" else shown >= max(missed, 1)
-        ranked.append((weight * share + (1.0 if ok else 0.0), signal, rows))
+        share = len(g.contacts) / max(wk.n, 1)
+        ok = share >= 0.34 if signal != "acknowledges_feeling" else wk.shown >= max(wk.missed, 1)
+        ranked.append((weight * share + (1.0 if ok else 0.0), signal, g))
     ranked.sort(key=lambda r: (-r[0], r[1]))
     strong = [r for r in ranked if r[0] >= 1.0] or ranked[:1]
-    points = []
-    for _, signal, rows in strong[:3]:
-        best = wk.best_finding(rows)
-        points.append(
-            CoachingPoint(
-                key=signal,
-                title=_POSITIVE_TEXT[signal][0],
-                detail=_positive_detail(signal, rows, wk),
-                count=len(rows),
-                contact_ids=_contacts(rows),
-                quote=wk.quote(best) if best else None,
-            )
+    return [
+        CoachingPoint(
+            key=signal,
+            title=_POSITIVE_TEXT[signal][0],
+            detail=_positive_detail(signal, g, wk),
+            count=g.count,
+            contact_ids=g.contacts,
+            quote=_quote(g.best, dates),
         )
-    return points
+        for _, signal, g in strong[:3]
+    ]
 
 
-def _focus_candidates(wk: _Week) -> list[tuple[float, CoachingPoint]]:
+def _focus_candidates(wk: _Agent, dates: Mapping[str, str]) -> list[tuple[float, CoachingPoint]]:
     out: list[tuple[float, CoachingPoint]] = []
+    empty = _Group(0, (), None)
 
-    def add(sev: float, key: str, title: str, detail: str, rows: Sequence[Any], ids: Any) -> None:
-        best = wk.best_finding(rows, worst=True)
-        quote = wk.quote(best) if best else None
-        out.append((sev, CoachingPoint(key, title, detail, len(rows), tuple(ids), quote)))
+    def group(key: str) -> _Group:
+        return wk.groups.get(key, empty)
 
-    und = wk.of("empty_understand")
-    if len(und) >= 2:
+    def add(sev: float, key: str, title: str, detail: str, g: _Group, ids: Sequence[str]) -> None:
+        quote = _quote(g.best, dates)
+        out.append((sev, CoachingPoint(key, title, detail, g.count, tuple(ids), quote)))
+
+    und = group("empty_understand")
+    if und.count >= 2:
         add(
-            1.2 * len(und),
+            1.2 * und.count,
             "empty_understand",
             "Show you understood, don't just say it",
             f"Restate the customer's problem in your own words instead of repeating "
-            f"“I understand” — {_plural(len(und), 'time')} "
-            f"in {_plural(len(_contacts(und)), 'contact')}.",
+            f"“I understand” — {_plural(und.count, 'time')} "
+            f"in {_plural(len(und.contacts), 'contact')}.",
             und,
-            _contacts(und),
+            und.contacts,
         )
-    missed = [s for s in wk.scores if s["opportunity"] == "needed_missed"]
+    missed = wk.ids.get("missed", ())
     if missed:
-        opps = len(missed) + sum(1 for s in wk.scores if s["opportunity"] == "needed_shown")
-        ids = sorted(s["contact_id"] for s in missed)
-        distress = [f for f in wk.of("customer_distress") if f["contact_id"] in set(ids)]
+        opps = len(missed) + wk.shown
         add(
             2.0 * len(missed),
             "missed_empathy",
             "Name the feeling before the fix",
             f"When a customer is upset, say what you hear (worry, frustration, urgency) before "
             f"solving — missed in {len(missed)} of {opps} contacts with an upset customer.",
-            distress,
-            ids,
+            group("missed_empathy"),
+            missed,
         )
-    dis = wk.of("dismissive")
-    if dis:
+    dis = group("dismissive")
+    if dis.count:
         add(
-            2.0 * len(dis),
+            2.0 * dis.count,
             "dismissive",
             "Acknowledge before you redirect",
             f"Swap deflecting lines (policy, blame, “have you tried…”) for an acknowledgement and "
-            f"a next step — {_plural(len(dis), 'dismissive reply', 'dismissive replies')} "
-            f"in {_plural(len(_contacts(dis)), 'contact')}.",
+            f"a next step — {_plural(dis.count, 'dismissive reply', 'dismissive replies')} "
+            f"in {_plural(len(dis.contacts), 'contact')}.",
             dis,
-            _contacts(dis),
+            dis.contacts,
         )
-    apo = wk.of("apology")
-    piled = [
-        s
-        for s in wk.scores
-        if s["n_apology"] > 2 or (s["n_apology"] >= 2 and s["n_apology"] * 3 > s["n_agent_turns"])
-    ]
+    piled = wk.ids.get("piled", ())
     if piled:
-        ids = sorted(s["contact_id"] for s in piled)
-        rows = [f for f in apo if f["contact_id"] in set(ids)]
-        per = len(apo) / max(wk.n, 1)
+        apo = group("apology").count
+        per = apo / max(wk.n, 1)
         add(
-            1.5 * len(piled) + 0.2 * len(apo),
+            1.5 * len(piled) + 0.2 * apo,
             "apology_pile",
             "One sincere apology, then the fix",
-            f"Said sorry {_plural(len(apo), 'time')} this week ({per:.1f} per contact) and it "
+            f"Said sorry {_plural(apo, 'time')} this week ({per:.1f} per contact) and it "
             f"piled up in {_plural(len(piled), 'contact')}: apologise once, then say what "
             "you will do.",
-            rows,
-            ids,
+            group("apology_pile"),
+            piled,
         )
-    heavy = wk.of("pity") + wk.of("agent_distress") + wk.of("co_blaming")
-    if heavy:
+    heavy = group("sympathy_overload")
+    if heavy.count:
         add(
-            1.6 * len(heavy),
+            1.6 * heavy.count,
             "sympathy_overload",
             "Stay steady for the customer",
-            f"Pity, your own upset or blaming the company came up {_plural(len(heavy), 'time')} "
-            f"in {_plural(len(_contacts(heavy)), 'contact')}: keep calm and steer to the fix.",
+            f"Pity, your own upset or blaming the company came up {_plural(heavy.count, 'time')} "
+            f"in {_plural(len(heavy.contacts), 'contact')}: keep calm and steer to the fix.",
             heavy,
-            _contacts(heavy),
+            heavy.contacts,
         )
-    scr = wk.of("scripted_line")
-    if len(_contacts(scr)) >= 2:
+    scr = group("scripted_line")
+    if len(scr.contacts) >= 2:
         add(
-            1.0 * len(_contacts(scr)),
+            1.0 * len(scr.contacts),
             "scripted_line",
             "Say it in your own words",
-            f"The same stock line appeared in {len(_contacts(scr))} of {wk.n} contacts; tie your "
+            f"The same stock line appeared in {len(scr.contacts)} of {wk.n} contacts; tie your "
             f"words to what this customer just told you.",
             scr,
-            _contacts(scr),
+            scr.contacts,
         )
-    problems = [s for s in wk.scores if s["compassion"] is not None]
-    for key, col, sev, title, what in (
-        (
-            "no_ownership",
-            "n_takes_ownership",
-            1.3,
-            "Commit to a concrete action",
-            "had no clear “I will…” with an action such as a refund, replacement or call back",
-        ),
-        (
-            "no_next_step",
-            "n_next_step",
-            1.0,
-            "Give a time frame",
-            "ended without a time frame or a checkable outcome (“by Friday”, “you'll get a mail”)",
-        ),
-        (
-            "no_confirmation",
-            "n_confirms_resolution",
-            0.6,
-            "Check the fix landed",
-            "closed without checking that the fix worked or what else the customer needs",
-        ),
-    ):
-        lacking = sorted(s["contact_id"] for s in problems if not s[col])
+    for key, col, sev, title, what in _LACKING:
+        lacking = wk.ids.get(col, ())
         if lacking:
-            distress = [f for f in wk.of("customer_distress") if f["contact_id"] in set(lacking)]
             add(
                 sev * len(lacking),
                 key,
                 title,
-                f"{len(lacking)} of {len(problems)} contacts with a problem to fix {what}.",
-                distress,
+                f"{len(lacking)} of {wk.problems} contacts with a problem to fix {what}.",
+                group(key),
                 lacking,
             )
-    cold = sorted(s["contact_id"] for s in wk.scores if not s["n_warmth"])
+    cold = wk.ids.get("cold", ())
     if wk.n and len(cold) * 2 >= wk.n:
         add(
             0.5 * len(cold),
             "no_warmth",
             "Open and close warmly",
             f"{len(cold)} of {wk.n} contacts had no greeting, thanks or friendly close.",
-            [],
+            empty,
             cold,
         )
     return out
 
 
-_STRETCH: Final[Mapping[str, str]] = {
-    "empathy": "Name the customer's feeling in your first reply whenever they sound upset.",
-    "compassion": "Close every problem contact with an action, a time frame and a check-back.",
-    "sympathy_overload": "Keep apologies to one and move straight to what you will do.",
-    "hospitality": "Greet by name, thank the customer and close with a friendly line.",
-}
-
-
-def _stretch_tip(wk: _Week) -> CoachingPoint:
-    means: dict[str, float] = {}
-    for crit in _STRETCH:
-        vals = [s[crit] for s in wk.scores if s[crit] is not None]
-        if vals:
-            means[crit] = sum(vals) / len(vals)
+def _stretch_tip(wk: _Agent) -> CoachingPoint:
+    means = wk.means
     crit = min(means, key=lambda c: (means[c], c)) if means else "empathy"
     label = crit.replace("sympathy_overload", "sympathy control")
     score = f" ({means[crit]:.0f} this week)" if crit in means else ""
@@ -427,48 +410,262 @@ def _stretch_tip(wk: _Week) -> CoachingPoint:
     )
 
 
-def _moments(wk: _Week) -> tuple[Moment | None, Moment | None]:
-    scored = [s for s in wk.scores if s["overall"] is not None]
-    if not scored:
+def _moments(wk: _Agent, dates: Mapping[str, str]) -> tuple[Moment | None, Moment | None]:
+    if "best" not in wk.moments:
         return None, None
-    best_s = max(scored, key=lambda s: (s["overall"], s["contact_id"]))
-    worst_s = min(scored, key=lambda s: (s["overall"], s["contact_id"]))
-
-    def pick(cid: str, signals: Sequence[str]) -> tuple[str, Quote | None]:
-        for signal in signals:
-            rows = [f for f in wk.findings if f["contact_id"] == cid and f["signal"] == signal]
-            if rows:
-                first = min(rows, key=lambda f: (int(f["turn"]), f["start"] or 0))
-                return SIGNAL_LABELS[signal], wk.quote(first)
-        return "", None
-
-    label, quote = pick(best_s["contact_id"], POSITIVE_SIGNALS)
+    cid, overall, row = wk.moments["best"]
+    label = SIGNAL_LABELS[row[-1]] if row else ""
     best = Moment(
         "best",
-        best_s["contact_id"],
-        wk.dates.get(best_s["contact_id"], ""),
-        best_s["overall"],
+        cid,
+        dates.get(cid, ""),
+        overall,
         f"Highest overall score this week; {label}." if label else "Highest overall score.",
-        quote,
+        _quote(row[:-1] if row else None, dates),
     )
-    if worst_s["contact_id"] == best_s["contact_id"]:
+    if "worst" not in wk.moments:
         return best, None
-    missed = worst_s["opportunity"] == "needed_missed"
-    signals = (*NEGATIVE_SIGNALS, "customer_distress") if missed else NEGATIVE_SIGNALS
-    label, quote = pick(worst_s["contact_id"], signals)
-    if missed and label == SIGNAL_LABELS["customer_distress"]:
+    cid, overall, row = wk.moments["worst"]
+    label = SIGNAL_LABELS[row[-1]] if row else ""
+    if label == SIGNAL_LABELS["customer_distress"]:
         label = "the customer was upset and it went unacknowledged"
     worst = Moment(
         "worst",
-        worst_s["contact_id"],
-        wk.dates.get(worst_s["contact_id"], ""),
-        worst_s["overall"],
+        cid,
+        dates.get(cid, ""),
+        overall,
         f"Lowest overall score this week; {label}."
         if label
         else "Lowest overall score this week; no coaching signal fired in it.",
-        quote,
+        _quote(row[:-1] if row else None, dates),
     )
     return best, worst
+
+
+def _coaching(wk: _Agent, dates: Mapping[str, str]) -> Coaching:
+    went_well = _went_well(wk, dates)
+    ranked = sorted(_focus_candidates(wk, dates), key=lambda r: (-r[0], r[1].key))
+    focus = [p for _, p in ranked[:3]] or [_stretch_tip(wk)]
+    best, worst = _moments(wk, dates)
+    return Coaching(tuple(went_well), tuple(focus), best, worst)
+
+
+def _contact_flags(scores: pl.DataFrame) -> pl.DataFrame:
+    def lacks(col: str) -> pl.Expr:
+        return pl.col(col).fill_null(0) == 0
+
+    n_apo = pl.col("n_apology")
+    return scores.select(
+        "agent_id",
+        "contact_id",
+        "overall",
+        *_STRETCH,
+        shown=pl.col("opportunity") == "needed_shown",
+        missed=pl.col("opportunity") == "needed_missed",
+        problem=pl.col("compassion").is_not_null(),
+        piled=((n_apo > 2) | ((n_apo >= 2) & (n_apo * 3 > pl.col("n_agent_turns")))).fill_null(
+            False
+        ),
+        cold=lacks("n_warmth"),
+        **{key: pl.col("compassion").is_not_null() & lacks(col) for key, col in _LACK_COLS.items()},
+    )
+
+
+def _with_texts(rows: pl.DataFrame, turns: pl.DataFrame | None) -> pl.DataFrame:
+    """Add ``turn_text`` and ``has_text`` (0 when the finding's turn is in ``turns``)."""
+    keys = ["agent_id", "contact_id", "turn"]
+    if turns is None or not turns.height:
+        return rows.with_columns(turn_text=pl.lit(None, pl.String), has_text=pl.lit(1, pl.Int8))
+    wanted = rows.select(keys).unique()
+    texts = (
+        turns.select(*keys, turn_text=pl.col("text").fill_null(""))
+        .cast({"turn": pl.Int32})
+        .join(wanted, on=keys, how="semi")
+        .unique(keys, keep="last", maintain_order=True)
+        .with_columns(has_text=pl.lit(0, pl.Int8))
+    )
+    return rows.join(texts, on=keys, how="left").with_columns(pl.col("has_text").fill_null(1))
+
+
+def _groups(f: pl.DataFrame) -> pl.DataFrame:
+    """Findings behind each strength/tip, one labelled copy per group (``key``, ``sign``)."""
+    sig = pl.col("signal")
+    distress = sig == "customer_distress"
+    parts: list[tuple[str, float, pl.Expr]] = [
+        (s, -1.0, (sig == s) & pl.col("by_agent")) for s in POSITIVE_SIGNALS
+    ]
+    parts += [
+        ("empty_understand", 1.0, sig == "empty_understand"),
+        ("missed_empathy", 1.0, distress & pl.col("missed")),
+        ("dismissive", 1.0, sig == "dismissive"),
+        ("apology", 1.0, sig == "apology"),
+        ("apology_pile", 1.0, (sig == "apology") & pl.col("piled")),
+        ("sympathy_overload", 1.0, sig.is_in(_HEAVY)),
+        ("scripted_line", 1.0, sig == "scripted_line"),
+        *[(key, 1.0, distress & pl.col(col)) for key, col, *_ in _LACKING],
+    ]
+    return pl.concat(
+        [
+            f.filter(cond).with_columns(key=pl.lit(key), okey=pl.col("o") * sign)
+            for key, sign, cond in parts
+        ]
+    )
+
+
+def _coded(s: pl.DataFrame, findings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """Findings with ``ix`` (row), ``ck`` (contact code in contact order) and contact flags."""
+    keys = ["agent_id", "contact_id"]
+    flags = ("missed", "piled", *_LACK_COLS)
+    sk = s.unique(keys, keep="last", maintain_order=True)
+    fk = findings.select(
+        *keys,
+        "signal",
+        "turn",
+        "start",
+        by_agent=pl.col("speaker").is_null() | (pl.col("speaker") == "agent"),
+    ).with_row_index("ix")
+    codes = sk.select(keys)
+    for _ in range(2):
+        coded = codes.sort("contact_id", "agent_id").with_row_index("ck")
+        f = fk.join(coded, on=keys, how="left")
+        extra = f.filter(pl.col("ck").is_null()).select(keys).unique()
+        if not extra.height:
+            break
+        codes = pl.concat([codes, extra])
+    f = (
+        f.drop("contact_id")
+        .join(sk.join(coded, on=keys).select("ck", "overall", *flags), on="ck", how="left")
+        .with_columns(
+            o=pl.col("overall").fill_null(50.0),
+            sig_rank=pl.col("signal").replace_strict(
+                {h: i for i, h in enumerate(_HEAVY)}, default=0, return_dtype=pl.Int8
+            ),
+            **{c: pl.col(c).fill_null(False) for c in flags},
+        )
+    )
+    return f, coded, coded["contact_id"].to_list()
+
+
+def _fields(rows: pl.DataFrame, findings: pl.DataFrame, turns: pl.DataFrame | None) -> pl.DataFrame:
+    """Add the chosen findings' own columns (by ``ix``) and their turn texts."""
+    own = findings.select("agent_id", *_FINDING_COLS[:-1])[rows["ix"]]
+    return _with_texts(
+        pl.concat([rows.select(pl.exclude(own.columns)), own], how="horizontal"), turns
+    )
+
+
+def _reduce(
+    scores: pl.DataFrame, findings: pl.DataFrame, turns: pl.DataFrame | None
+) -> dict[str, _Agent]:
+    s = _contact_flags(scores)
+    agg = s.group_by("agent_id").agg(
+        n=pl.len(),
+        shown=pl.col("shown").sum(),
+        missed=pl.col("missed").sum(),
+        problems=pl.col("problem").sum(),
+        **{f"mean_{c}": pl.col(c).mean() for c in _STRETCH},
+        **{f"ids_{k}": pl.col("contact_id").filter(pl.col(k)).sort() for k in _ID_LISTS},
+    )
+    f, coded, cids = _coded(s, findings)
+    g = _groups(f)
+    by = ["agent_id", "key"]
+    stats = g.group_by(by).agg(
+        count=pl.len(),
+        contacts=pl.col("ck").unique().sort(),
+        okey=pl.col("okey").min(),
+    )
+    # The finding to quote: lowest (okey, contact), then has_text, turn and list order.
+    cand = g.join(stats.select(*by, "okey"), on=[*by, "okey"], how="semi")
+    cand = cand.filter(pl.col("ck") == pl.col("ck").min().over(by))
+    cand = (
+        _fields(cand, findings, turns)
+        .sort([*by, "has_text", "turn", "sig_rank", "start", "ix"], nulls_last=False)
+        .unique(by, keep="first", maintain_order=True)
+    )
+    stats = stats.join(cand.select(*by, *_FINDING_COLS), on=by, how="left")
+
+    scored = (
+        s.join(coded, on=["agent_id", "contact_id"])
+        .filter(pl.col("overall").is_not_null())
+        .sort("overall", "contact_id")
+    )
+    ends = pl.concat(
+        [
+            scored.group_by("agent_id").agg(pl.all().last()).with_columns(kind=pl.lit("best")),
+            scored.group_by("agent_id")
+            .agg(pl.all().first())
+            .with_columns(kind=pl.lit("worst"))
+            .join(
+                scored.group_by("agent_id").agg(best=pl.col("ck").last()),
+                on="agent_id",
+            )
+            .filter(pl.col("ck") != pl.col("best"))
+            .drop("best"),
+        ]
+    ).select("agent_id", "ck", "contact_id", "overall", "kind", "missed")
+    pos = {sg: i for i, sg in enumerate(POSITIVE_SIGNALS)}
+    neg = {sg: i for i, sg in enumerate(NEGATIVE_SIGNALS)}
+    prio = (
+        pl.when(pl.col("kind") == "best")
+        .then(pl.col("signal").replace_strict(pos, default=None, return_dtype=pl.Int16))
+        .when(pl.col("signal") == "customer_distress")
+        .then(pl.when(pl.col("missed_m")).then(pl.lit(len(neg), pl.Int16)))
+        .otherwise(pl.col("signal").replace_strict(neg, default=None, return_dtype=pl.Int16))
+    )
+    picks = (
+        f.select("ix", "ck", "signal", "turn", "start")
+        .join(ends.select("ck", "kind", missed_m="missed"), on="ck")
+        .with_columns(prio=prio, start0=pl.col("start").fill_null(0))
+        .filter(pl.col("prio").is_not_null())
+        .sort(["ck", "kind", "prio", "turn", "start0", "start", "ix"], nulls_last=False)
+        .unique(["ck", "kind"], keep="first", maintain_order=True)
+    )
+    picks = _fields(picks.select("ix", "ck", "kind", "signal"), findings, turns)
+    ends = ends.join(
+        picks.select("ck", "kind", *_FINDING_COLS, "signal"),
+        on=["ck", "kind"],
+        how="left",
+        suffix="_f",
+    )
+
+    out: dict[str, _Agent] = {}
+    for r in agg.iter_rows(named=True):
+        out[r["agent_id"]] = _Agent(
+            n=r["n"],
+            shown=r["shown"],
+            missed=r["missed"],
+            problems=r["problems"],
+            means={c: r[f"mean_{c}"] for c in _STRETCH if r[f"mean_{c}"] is not None},
+            ids={k: tuple(r[f"ids_{k}"]) for k in _ID_LISTS},
+        )
+    for r in stats.iter_rows(named=True):
+        wk = out.setdefault(r["agent_id"], _Agent())
+        best = tuple(r[c] for c in _FINDING_COLS) if r["turn"] is not None else None
+        contacts = tuple(map(cids.__getitem__, r["contacts"]))
+        wk.groups[r["key"]] = _Group(r["count"], contacts, best)
+    for r in ends.iter_rows(named=True):
+        row = (
+            (r["contact_id_f"], *(r[c] for c in _FINDING_COLS[1:]), r["signal"])
+            if r["signal"] is not None
+            else None
+        )
+        wk = out[r["agent_id"]]
+        wk.moments[r["kind"]] = (r["contact_id"], r["overall"], row)
+    return out
+
+
+def coach_agents(
+    scores: pl.DataFrame,
+    findings: pl.DataFrame,
+    *,
+    turns: pl.DataFrame | None = None,
+    contact_dates: Mapping[str, str] | None = None,
+) -> dict[str, Coaching]:
+    """Coaching content for every agent in ``scores`` at once, keyed by agent id."""
+    dates = contact_dates or {}
+    reduced = _reduce(scores, findings, turns)
+    agents = scores["agent_id"].unique().to_list()
+    return {aid: _coaching(reduced.get(aid, _Agent()), dates) for aid in agents}
 
 
 def coach_agent(
@@ -479,21 +676,10 @@ def coach_agent(
     contact_dates: Mapping[str, str] | None = None,
 ) -> Coaching:
     """Coaching content for one agent's week (SCORES_SCHEMA rows, FINDINGS_SCHEMA rows)."""
-    score_rows = scores.sort("contact_id").to_dicts()
-    finding_rows = findings.sort("contact_id", "turn", "start").to_dicts()
-    texts: dict[tuple[str, int], str] = {}
-    if turns is not None and turns.height and finding_rows:
-        wanted = findings.select("contact_id", "turn").unique()
-        for cid, t, text in (
-            turns.join(wanted, on=["contact_id", "turn"], how="semi")
-            .select("contact_id", "turn", "text")
-            .iter_rows()
-        ):
-            texts[(cid, int(t))] = text or ""
-    overall = {s["contact_id"]: float(s["overall"]) for s in score_rows if s["overall"] is not None}
-    wk = _Week(score_rows, finding_rows, texts, dict(contact_dates or {}), overall)
-    went_well = _went_well(wk)
-    ranked = sorted(_focus_candidates(wk), key=lambda r: (-r[0], r[1].key))
-    focus = [p for _, p in ranked[:3]] or [_stretch_tip(wk)]
-    best, worst = _moments(wk)
-    return Coaching(tuple(went_well), tuple(focus), best, worst)
+    one = pl.lit("", pl.String).alias("agent_id")
+    reduced = _reduce(
+        scores.with_columns(one),
+        findings.with_columns(one),
+        None if turns is None else turns.with_columns(one),
+    )
+    return _coaching(reduced.get("", _Agent()), contact_dates or {})

@@ -7,11 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from checks.coaching import Coaching, coach_agent
+from checks.coaching import Coaching, coach_agents
 from checks.pii import mask_pii, mask_pii_expr
 from checks.results import SCORES_SCHEMA
 from checks.transcript import CRITERIA
@@ -247,42 +246,76 @@ def _median(values: Sequence[float | None]) -> float | None:
     return float(statistics.median(vals)) if vals else None
 
 
-def _apology_pile(row: Mapping[str, Any]) -> bool:
-    n = int(row["n_apology"] or 0)
-    return n > 2 or (n >= 2 and n * 3 > int(row["n_agent_turns"] or 0))
+_FLAGS: Final = (
+    "missed empathy",
+    "broken record",
+    "dismissive",
+    "apology pile",
+    "overload",
+    "scripted",
+    "routine",
+)
 
 
-def _contact_flags(row: Mapping[str, Any]) -> tuple[str, ...]:
-    flags = []
-    if row["opportunity"] == "needed_missed":
-        flags.append("missed empathy")
-    if (row["n_empty_understand"] or 0) >= 2:
-        flags.append("broken record")
-    if row["n_dismissive"]:
-        flags.append("dismissive")
-    if _apology_pile(row):
-        flags.append("apology pile")
-    if row["n_pity"] or row["n_agent_distress"] or row["n_co_blaming"]:
-        flags.append("overload")
-    if row["n_scripted_line"]:
-        flags.append("scripted")
-    if row["routine"]:
-        flags.append("routine")
-    return tuple(flags)
+def _n(col: str) -> pl.Expr:
+    return pl.col(col).fill_null(0)
 
 
-def _signals(rows: Sequence[Mapping[str, Any]]) -> tuple[SignalCount, ...]:
-    n = max(len(rows), 1)
-    apologies = sum(int(r["n_apology"] or 0) for r in rows)
-    piles = sum(1 for r in rows if _apology_pile(r))
-    und = sum(int(r["n_empty_understand"] or 0) for r in rows)
-    und_contacts = sum(1 for r in rows if (r["n_empty_understand"] or 0) >= 2)
-    dis = sum(int(r["n_dismissive"] or 0) for r in rows)
-    dis_contacts = sum(1 for r in rows if r["n_dismissive"])
-    missed = sum(1 for r in rows if r["opportunity"] == "needed_missed")
-    opps = missed + sum(1 for r in rows if r["opportunity"] == "needed_shown")
-    scripted = sum(int(r["n_scripted_line"] or 0) for r in rows)
-    scripted_contacts = sum(1 for r in rows if r["n_scripted_line"])
+def _apology_pile() -> pl.Expr:
+    n = _n("n_apology")
+    return (n > 2) | ((n >= 2) & (n * 3 > _n("n_agent_turns")))
+
+
+def _flag_bits() -> pl.Expr:
+    """The contact's flags as a bit mask, bit i set when ``_FLAGS[i]`` applies."""
+    conds = (
+        pl.col("opportunity") == "needed_missed",
+        _n("n_empty_understand") >= 2,
+        _n("n_dismissive") != 0,
+        _apology_pile(),
+        (_n("n_pity") != 0) | (_n("n_agent_distress") != 0) | (_n("n_co_blaming") != 0),
+        _n("n_scripted_line") != 0,
+        pl.col("routine").fill_null(False),
+    )
+    return pl.sum_horizontal(
+        pl.when(c.fill_null(False)).then(1 << i).otherwise(0) for i, c in enumerate(conds)
+    )
+
+
+def _flags_of(bits: int, cache: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    if bits not in cache:
+        cache[bits] = tuple(f for i, f in enumerate(_FLAGS) if bits >> i & 1)
+    return cache[bits]
+
+
+def _agent_counts(table: pl.DataFrame) -> pl.DataFrame:
+    """Per-agent counts behind criteria, opportunities, signals and flags."""
+    opp = pl.col("opportunity")
+    return table.group_by("agent_id").agg(
+        n=pl.len(),
+        **{f"applied_{c}": pl.col(c).count() for c in CRITERIA},
+        shown=(opp == "needed_shown").sum(),
+        missed=(opp == "needed_missed").sum(),
+        apologies=_n("n_apology").sum(),
+        piles=_apology_pile().sum(),
+        und=_n("n_empty_understand").sum(),
+        und_contacts=(_n("n_empty_understand") >= 2).sum(),
+        dis=_n("n_dismissive").sum(),
+        dis_contacts=(_n("n_dismissive") != 0).sum(),
+        scripted=_n("n_scripted_line").sum(),
+        scripted_contacts=(_n("n_scripted_line") != 0).sum(),
+        heavy=(_n("n_pity") + _n("n_agent_distress") + _n("n_co_blaming")).sum(),
+    )
+
+
+def _signals(k: Mapping[str, Any]) -> tuple[SignalCount, ...]:
+    n = max(int(k["n"]), 1)
+    apologies, piles = int(k["apologies"]), int(k["piles"])
+    und, und_contacts = int(k["und"]), int(k["und_contacts"])
+    dis, dis_contacts = int(k["dis"]), int(k["dis_contacts"])
+    missed = int(k["missed"])
+    opps = missed + int(k["shown"])
+    scripted, scripted_contacts = int(k["scripted"]), int(k["scripted_contacts"])
     return (
         SignalCount(
             "apologies",
@@ -331,10 +364,24 @@ def _footnote(rubric_version: str, code_version: str) -> str:
     )
 
 
-def _local(ts: datetime | None, tz: str, fmt: str) -> str:
-    if ts is None:
-        return ""
-    return ts.astimezone(ZoneInfo(tz)).strftime(fmt)
+def _local(col: str, tz: str, fmt: str) -> pl.Expr:
+    return pl.col(col).dt.convert_time_zone(tz).dt.strftime(fmt).fill_null("")
+
+
+def _history(
+    history: pl.DataFrame, week: str
+) -> tuple[dict[str, list[TrendPoint]], dict[str, tuple[str, float | None]]]:
+    hist = history.filter(pl.col("week") < week) if history.height else history
+    trend: dict[str, list[TrendPoint]] = {}
+    prev: dict[str, tuple[str, float | None]] = {}
+    if not hist.height:
+        return trend, prev
+    means = _agent_means(hist, ["agent_id", "week"]).sort("agent_id", "week")
+    for r in means.iter_rows(named=True):
+        point = TrendPoint(r["week"], _f(r["overall"]), {c: _f(r[c]) for c in CRITERIA})
+        trend.setdefault(r["agent_id"], []).append(point)
+        prev[r["agent_id"]] = (r["week"], _f(r["overall"]))
+    return trend, prev
 
 
 def build_week_report(
@@ -355,25 +402,17 @@ def build_week_report(
     generated = generated_at or datetime.now(UTC)
     dates_label = week_dates_label(week)
     table = published_scores_table(week, scores, contacts)
-    hist = history.filter(pl.col("week") < week) if history.height else history
-    hist_means = _agent_means(hist, ["agent_id", "week"]) if hist.height else pl.DataFrame()
-    now_means = {r["agent_id"]: r for r in _agent_means(table, ["agent_id"]).to_dicts()}
+    now_means = {r["agent_id"]: r for r in _agent_means(table, ["agent_id"]).iter_rows(named=True)}
+    counts = {r["agent_id"]: r for r in _agent_counts(table).iter_rows(named=True)}
     names: dict[str, str] = {}
     teams: dict[str, str] = {}
-    for r in table.select("agent_id", "agent_name", "team").to_dicts():
-        names.setdefault(r["agent_id"], r["agent_name"] or r["agent_id"])
-        teams.setdefault(r["agent_id"], r["team"] or "Unassigned")
-    for aid in now_means:
-        names.setdefault(aid, aid)
-        teams.setdefault(aid, "Unassigned")
-
-    prev: dict[str, tuple[str, float | None]] = {}
-    trend_hist: dict[str, list[TrendPoint]] = {}
-    if hist_means.height:
-        for r in hist_means.sort("agent_id", "week").to_dicts():
-            point = TrendPoint(r["week"], _f(r["overall"]), {c: _f(r[c]) for c in CRITERIA})
-            trend_hist.setdefault(r["agent_id"], []).append(point)
-            prev[r["agent_id"]] = (r["week"], _f(r["overall"]))
+    firsts = table.group_by("agent_id", maintain_order=True).agg(
+        pl.col("agent_name").first(), pl.col("team").first()
+    )
+    for aid, name, team in firsts.iter_rows():
+        names[aid] = name or aid
+        teams[aid] = team or "Unassigned"
+    trend_hist, prev = _history(history, week)
 
     by_team: dict[str, list[str]] = {}
     for aid in sorted(now_means):
@@ -385,12 +424,34 @@ def build_week_report(
         for team, aids in by_team.items()
     }
 
-    score_parts = table.partition_by("agent_id", as_dict=True)
-    finding_parts = findings.partition_by("agent_id", as_dict=True) if findings.height else {}
-    turn_parts = (
-        turns.partition_by("agent_id", as_dict=True) if turns is not None and turns.height else {}
+    rows = table.sort("agent_id", "started_at", "contact_id", nulls_last=True).select(
+        "agent_id",
+        "contact_id",
+        _local("started_at", timezone, "%a %d %b %H:%M").alias("when"),
+        _local("started_at", timezone, "%a %d %b").alias("day"),
+        pl.col("channel").fill_null(""),
+        *CRITERIA,
+        "overall",
+        _flag_bits().alias("bits"),
     )
-    empty_findings = findings.clear()
+    cdates = dict(zip(rows["contact_id"].to_list(), rows["day"].to_list(), strict=True))
+    coaching = coach_agents(
+        table.select(SCORES_SCHEMA.names()), findings, turns=turns, contact_dates=cdates
+    )
+    flag_cache: dict[int, tuple[str, ...]] = {}
+    contact_rows: dict[str, list[ContactRow]] = {}
+    n_crit = len(CRITERIA)
+    for aid, cid, when, _, channel, *cells, bits in rows.iter_rows():
+        contact_rows.setdefault(aid, []).append(
+            ContactRow(
+                cid,
+                when,
+                channel,
+                dict(zip(CRITERIA, cells[:n_crit], strict=True)),
+                cells[n_crit],
+                _flags_of(bits, flag_cache),
+            )
+        )
     footnote = _footnote(rubric_version, code_version)
 
     cards: list[AgentCard] = []
@@ -398,49 +459,21 @@ def build_week_report(
     overload_flags: list[AgentFlag] = []
     empathy_flags: list[AgentFlag] = []
     for aid in sorted(now_means, key=lambda a: (names[a].lower(), a)):
-        part = score_parts[(aid,)].sort("started_at", "contact_id", nulls_last=True)
-        rows = part.to_dicts()
-        cdates = {r["contact_id"]: _local(r["started_at"], timezone, "%a %d %b") for r in rows}
-        coaching = coach_agent(
-            part.select(SCORES_SCHEMA.names()),
-            finding_parts.get((aid,), empty_findings),
-            turns=turn_parts.get((aid,)),
-            contact_dates=cdates,
-        )
-        m = now_means[aid]
+        m, k = now_means[aid], counts[aid]
+        n_rows = int(k["n"])
         overall = _f(m["overall"])
         prev_week, prev_overall = prev.get(aid, (None, None))
         change = None if overall is None or prev_overall is None else overall - prev_overall
         tmed = team_median[teams[aid]]
         criteria = tuple(
             CriterionScore(
-                c,
-                CRITERION_LABELS[c],
-                CRITERION_HINTS[c],
-                _f(m[c]),
-                tmed[c],
-                sum(1 for r in rows if r[c] is not None),
+                c, CRITERION_LABELS[c], CRITERION_HINTS[c], _f(m[c]), tmed[c], k[f"applied_{c}"]
             )
             for c in CRITERIA
         )
-        opp = Opportunities(
-            sum(1 for r in rows if r["opportunity"] == "needed_shown"),
-            sum(1 for r in rows if r["opportunity"] == "needed_missed"),
-            sum(1 for r in rows if r["opportunity"] not in ("needed_shown", "needed_missed")),
-        )
+        opp = Opportunities(k["shown"], k["missed"], n_rows - k["shown"] - k["missed"])
         now_point = TrendPoint(week, overall, {c: _f(m[c]) for c in CRITERIA})
         trend = (*trend_hist.get(aid, [])[-(TREND_WEEKS - 1) :], now_point)
-        contact_rows = tuple(
-            ContactRow(
-                r["contact_id"],
-                _local(r["started_at"], timezone, "%a %d %b %H:%M"),
-                r["channel"] or "",
-                {c: _f(r[c]) for c in CRITERIA},
-                _f(r["overall"]),
-                _contact_flags(r),
-            )
-            for r in rows
-        )
         cards.append(
             AgentCard(
                 agent_id=aid,
@@ -448,7 +481,7 @@ def build_week_report(
                 team=teams[aid],
                 week=week,
                 week_dates=dates_label,
-                contacts_sampled=len(rows),
+                contacts_sampled=n_rows,
                 rubric_version=rubric_version,
                 code_version=code_version,
                 generated_at=generated,
@@ -459,16 +492,15 @@ def build_week_report(
                 criteria=criteria,
                 opportunities=opp,
                 trend=trend,
-                coaching=coaching,
-                signals=_signals(rows),
-                contacts=contact_rows,
+                coaching=coaching[aid],
+                signals=_signals(k),
+                contacts=tuple(contact_rows.get(aid, ())),
                 footnote=footnote,
             )
         )
         flags = []
         control = _f(m["sympathy_overload"])
-        piles = sum(1 for r in rows if _apology_pile(r))
-        heavy = sum(int(r["n_pity"] + r["n_agent_distress"] + r["n_co_blaming"]) for r in rows)
+        piles, heavy = int(k["piles"]), int(k["heavy"])
         if (control is not None and control < OVERLOAD_CONTROL_BELOW) or piles + heavy >= 2:
             flags.append("sympathy overload")
             ctl = "N/A" if control is None else f"{control:.0f}"
@@ -476,7 +508,7 @@ def build_week_report(
                 AgentFlag(
                     aid,
                     names[aid],
-                    f"control {ctl}; apology piles in {piles} of {len(rows)} contacts; "
+                    f"control {ctl}; apology piles in {piles} of {n_rows} contacts; "
                     f"pity, own upset or blaming {heavy}×",
                     (100.0 - (control if control is not None else 100.0)) + 10.0 * (piles + heavy),
                 )
@@ -497,7 +529,7 @@ def build_week_report(
                 aid,
                 names[aid],
                 teams[aid],
-                len(rows),
+                n_rows,
                 overall,
                 change,
                 {c: _f(m[c]) for c in CRITERIA},

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.coaching import Coaching, coach_agent, make_quote
+from checks.coaching import Coaching, coach_agent, coach_agents, make_quote
 from checks.pii import mask_pii
 from tests.flows.report_fixtures import (
     RAW_CARD,
@@ -128,3 +128,56 @@ def test_quote_pieces_never_show_more_than_the_masked_turn(text: str, a: int, b:
     if q.before or q.after:
         assert all(piece in mask_pii(text) for piece in joined.split("…") if piece)
     assert mask_pii(q.match) == q.match
+
+
+def test_all_agents_at_once_equals_one_at_a_time() -> None:
+    f = frames("2026-W47", [strong_agent(), weak_agent()])
+    dates = {"c-2001": "Mon 16 Nov", "c-1001": "Tue 17 Nov"}
+    together = coach_agents(f["scores"], f["findings"], turns=f["turns"], contact_dates=dates)
+    assert set(together) == set(f["scores"]["agent_id"])
+    for aid, coaching in together.items():
+        alone = coach_agent(
+            f["scores"].filter(pl.col("agent_id") == aid),
+            f["findings"].filter(pl.col("agent_id") == aid),
+            turns=f["turns"].filter(pl.col("agent_id") == aid),
+            contact_dates=dates,
+        )
+        assert coaching == alone
+        own = set(f["scores"].filter(pl.col("agent_id") == aid)["contact_id"])
+        for p in (*coaching.went_well, *coaching.focus):
+            assert set(p.contact_ids) <= own
+
+
+def test_strength_quote_comes_from_the_best_scored_contact() -> None:
+    f = frames("2026-W47", [strong_agent()])
+    c = coach_agent(f["scores"], f["findings"], turns=f["turns"])
+    overall = dict(f["scores"].select("contact_id", "overall").iter_rows())
+    for p in c.went_well:
+        assert p.quote is not None
+        best = max(overall[cid] for cid in p.contact_ids)
+        assert overall[p.quote.contact_id] == best
+        assert p.quote.contact_id == min(cid for cid in p.contact_ids if overall[cid] == best)
+
+
+def test_without_turns_quotes_fall_back_to_the_masked_match() -> None:
+    f = frames("2026-W47", [weak_agent()])
+    c = coach_agent(f["scores"], f["findings"])
+    quotes = [p.quote for p in (*c.went_well, *c.focus) if p.quote]
+    assert quotes and all(q.before == "" and q.after == "" for q in quotes)
+    texts = set(f["findings"]["text"].map_elements(mask_pii, return_dtype=pl.String))
+    assert all(q.match in texts for q in quotes)
+
+
+def test_findings_of_unscored_contacts_still_count() -> None:
+    f = frames("2026-W47", [weak_agent()])
+    extra = (
+        f["findings"]
+        .filter(pl.col("signal") == "dismissive")
+        .with_columns(contact_id=pl.lit("c-9999"))
+    )
+    base = coach_agent(f["scores"], f["findings"], turns=f["turns"])
+    more = coach_agent(f["scores"], pl.concat([f["findings"], extra]), turns=f["turns"])
+    before = next(p for p in base.focus if p.key == "dismissive")
+    after = next(p for p in more.focus if p.key == "dismissive")
+    assert after.count == before.count + extra.height
+    assert after.contact_ids == tuple(sorted({*before.contact_ids, "c-9999"}))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import polars as pl
 import pytest
@@ -158,3 +159,149 @@ def test_empty_findings_and_no_turns() -> None:
     card = report.agents[0]
     assert card.coaching.went_well == ()
     assert len(card.coaching.focus) >= 1
+
+
+@pytest.fixture(scope="module")
+def generated() -> dict[str, pl.DataFrame]:
+    from checks.rubric import load_rubric
+    from checks.scoring import score_turns
+    from checks.transcript import contacts_frame, turns_frame
+    from flows.generate import generate_week
+
+    contacts = generate_week(WEEK, n_agents=12, seed=5)
+    turns = turns_frame(contacts)
+    batch = score_turns(turns, load_rubric())
+    return {
+        "scores": batch.scores,
+        "findings": batch.findings,
+        "contacts": contacts_frame(contacts),
+        "turns": turns,
+    }
+
+
+def _generated_report(f: dict[str, pl.DataFrame], tz: str = "UTC") -> WeekReport:
+    return build_week_report(
+        week=WEEK,
+        scores=f["scores"],
+        findings=f["findings"],
+        contacts=f["contacts"],
+        history=PUBLISHED_SCORES_SCHEMA.to_frame(),
+        quarantined=[],
+        rubric_version="r",
+        code_version="c",
+        timezone=tz,
+        turns=f["turns"],
+        generated_at=datetime(2026, 11, 23, 6, tzinfo=UTC),
+    )
+
+
+def test_generated_week_numbers_match_independent_polars(
+    generated: dict[str, pl.DataFrame],
+) -> None:
+    f = generated
+    report = _generated_report(f)
+    s = f["scores"]
+    expected = {
+        r["agent_id"]: r
+        for r in s.group_by("agent_id")
+        .agg(
+            n=pl.len(),
+            overall=pl.col("overall").mean(),
+            missed=(pl.col("opportunity") == "needed_missed").sum(),
+            shown=(pl.col("opportunity") == "needed_shown").sum(),
+            dismissive=pl.col("n_dismissive").sum(),
+            und=pl.col("n_empty_understand").sum(),
+            **{f"mean_{c}": pl.col(c).mean() for c in CRITERIA},
+            **{f"applied_{c}": pl.col(c).count() for c in CRITERIA},
+        )
+        .iter_rows(named=True)
+    }
+    assert {c.agent_id for c in report.agents} == set(expected)
+    names = [(c.agent_name.lower(), c.agent_id) for c in report.agents]
+    assert names == sorted(names)
+    for card in report.agents:
+        e = expected[card.agent_id]
+        assert card.contacts_sampled == e["n"] == len(card.contacts)
+        assert card.overall == pytest.approx(e["overall"])
+        for crit in card.criteria:
+            assert crit.applied == e[f"applied_{crit.key}"]
+            assert crit.score == pytest.approx(e[f"mean_{crit.key}"], nan_ok=True)
+        assert card.opportunities.needed_missed == e["missed"]
+        assert card.opportunities.needed_shown == e["shown"]
+        signals = {sig.key: sig.value for sig in card.signals}
+        assert signals["dismissive"] == str(e["dismissive"])
+        assert signals["broken_record"] == str(e["und"])
+        mine = s.filter(pl.col("agent_id") == card.agent_id)
+        assert {r.contact_id for r in card.contacts} == set(mine["contact_id"])
+        started = (
+            f["contacts"]
+            .filter(pl.col("agent_id") == card.agent_id)
+            .sort("started_at", "contact_id")["contact_id"]
+            .to_list()
+        )
+        assert [r.contact_id for r in card.contacts] == started
+    assert report.team.n_contacts == s.height
+    overall = [a.overall for a in report.team.agents if a.overall is not None]
+    assert overall == sorted(overall, reverse=True)
+
+
+def test_generated_week_quotes_come_from_the_agents_turns(
+    generated: dict[str, pl.DataFrame],
+) -> None:
+    from checks.pii import mask_pii
+
+    f = generated
+    report = _generated_report(f)
+    turns = {
+        (cid, turn): (aid, speaker, text)
+        for cid, turn, aid, speaker, text in f["turns"]
+        .select("contact_id", "turn", "agent_id", "speaker", "text")
+        .iter_rows()
+    }
+    n_quotes = 0
+    for card in report.agents:
+        c = card.coaching
+        points = (*c.went_well, *c.focus)
+        quotes = [p.quote for p in points if p.quote]
+        quotes += [m.quote for m in (c.best, c.worst) if m and m.quote]
+        own = {r.contact_id for r in card.contacts}
+        for p in points:
+            assert set(p.contact_ids) <= own
+            assert list(p.contact_ids) == sorted(set(p.contact_ids))
+        for q in quotes:
+            aid, speaker, text = turns[(q.contact_id, q.turn)]
+            assert aid == card.agent_id and q.speaker == speaker
+            masked = mask_pii(text)
+            for piece in (q.before + q.match + q.after).split("…"):
+                assert piece in masked
+            n_quotes += 1
+    assert n_quotes >= 2 * len(report.agents)
+
+
+def test_generated_week_coaching_equals_one_agent_at_a_time(
+    generated: dict[str, pl.DataFrame],
+) -> None:
+    from checks.coaching import coach_agent
+
+    f = generated
+    report = _generated_report(f, tz="America/New_York")
+    for card in report.agents[:4]:
+        aid = card.agent_id
+        dates = {}
+        for cid, ts in (
+            f["contacts"].filter(pl.col("agent_id") == aid).select("contact_id", "started_at")
+        ).iter_rows():
+            dates[cid] = ts.astimezone(ZoneInfo("America/New_York")).strftime("%a %d %b")
+        alone = coach_agent(
+            f["scores"].filter(pl.col("agent_id") == aid),
+            f["findings"].filter(pl.col("agent_id") == aid),
+            turns=f["turns"].filter(pl.col("agent_id") == aid),
+            contact_dates=dates,
+        )
+        assert card.coaching == alone
+        assert [r.date for r in card.contacts] == [
+            ts.astimezone(ZoneInfo("America/New_York")).strftime("%a %d %b %H:%M")
+            for ts in f["contacts"]
+            .filter(pl.col("agent_id") == aid)
+            .sort("started_at", "contact_id")["started_at"]
+        ]
