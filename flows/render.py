@@ -169,7 +169,7 @@ def _contact_rows(card: AgentCard) -> list[ContactRow]:
 
 
 def scorecard_context(card: AgentCard) -> dict[str, Any]:
-    """The flat template context for one scorecard (charts rendered to inline SVG)."""
+    """The flat template context for one scorecard (trend as inline SVG, bars as CSS)."""
     weeks = [p.week for p in card.trend]
     series: dict[str, list[float | None]] = {"overall": [p.overall for p in card.trend]}
     for key in CRITERION_LABELS:
@@ -179,7 +179,7 @@ def scorecard_context(card: AgentCard) -> dict[str, Any]:
         "card": card,
         "created": _iso(card.generated_at),
         "criterion_bars": {
-            c.key: charts.criterion_bar_svg(c.score, c.team_median) for c in card.criteria
+            c.key: charts.criterion_bar_css(c.score, c.team_median) for c in card.criteria
         },
         "trend_chart": charts.trend_svg(weeks, series, labels),
         "has_history": len(card.trend) > 1,

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from flows.charts import criterion_bar_svg, distribution_svg, trend_svg
+from flows.charts import (
+    ACCENT,
+    MEDIAN,
+    TICK_PERCENT,
+    TRACK,
+    criterion_bar_css,
+    distribution_svg,
+    trend_svg,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 LABELS = {"overall": "Overall", "empathy": "Empathy"}
@@ -23,21 +32,34 @@ def _parse(svg: str) -> ET.Element:
     return root
 
 
+_STOPS = re.compile(r"linear-gradient\(90deg,([^)]*)\)")
+
+
 @pytest.mark.parametrize(
-    ("score", "median", "bar_width", "has_tick"),
-    [(50.0, 70.0, "85", True), (100.0, None, "170", False), (None, 40.0, None, True)],
+    ("score", "median", "bar_percent", "tick_centre"),
+    [
+        (50.0, 70.0, 50.0, 70.0),
+        (100.0, None, 100.0, None),
+        (None, 40.0, 0.0, 40.0),
+        (130.0, 0.0, 100.0, TICK_PERCENT),
+    ],
 )
 def test_criterion_bar(
-    score: float | None, median: float | None, bar_width: str | None, has_tick: bool
+    score: float | None, median: float | None, bar_percent: float, tick_centre: float | None
 ) -> None:
-    root = _parse(criterion_bar_svg(score, median))
-    rects = root.findall(f"{SVG}rect")
-    assert rects[0].get("width") == "170"
-    assert (rects[1].get("width") if len(rects) > 1 else None) == bar_width
-    ticks = root.findall(f"{SVG}line")
-    assert bool(ticks) is has_tick
-    if median is not None:
-        assert float(ticks[0].get("x1", "0")) == pytest.approx(1 + median * 1.7)
+    css = criterion_bar_css(score, median)
+    assert "url(" not in css and "svg" not in css
+    layers = [[stop.split() for stop in m.split(",")] for m in _STOPS.findall(css)]
+    bar = layers[-1]
+    assert [c for c, _ in bar] == [ACCENT, TRACK]
+    assert float(bar[0][1].rstrip("%")) == float(bar[1][1].rstrip("%")) == bar_percent
+    assert len(layers) == (1 if tick_centre is None else 2)
+    if tick_centre is not None:
+        tick = layers[0]
+        assert [c for c, _ in tick] == ["transparent", MEDIAN, MEDIAN, "transparent"]
+        left, right = (float(tick[i][1].rstrip("%")) for i in (1, 2))
+        assert (left + right) / 2 == pytest.approx(tick_centre, abs=0.05)
+        assert 0 <= left < right <= 100
 
 
 def test_trend_with_history_draws_every_week_and_a_gap() -> None:
