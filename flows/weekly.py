@@ -256,7 +256,12 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
         del loaded  # the unsampled turns are no longer needed
         chunks = agent_chunks(selection.sampled)
         parts = [sampled_turns.filter(pl.col("agent_id").is_in(agents)) for agents in chunks]
-        batches = score_chunk.map(parts, unmapped(rubric)).result() if parts else []
+        if settings.distributed:
+            batches = score_chunk.map(parts, unmapped(rubric)).result() if parts else []
+        else:
+            # One chunk at a time here: polars already uses every core inside a chunk, and
+            # chunks run side by side would multiply the peak memory.
+            batches = [score_chunk(part, rubric) for part in parts]
         del parts
         scores = pl.concat([b.scores for b in batches] or [empty_batch().scores])
         findings = pl.concat([b.findings for b in batches] or [empty_batch().findings])
