@@ -6,7 +6,6 @@ import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from prefect.schedules import Cron, Schedule
@@ -14,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
 from flows.settings import Settings
-from flows.weeks import IsoWeek
+from flows.weeks import IsoWeek, check_zone
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PREFECT_FILE = REPO_ROOT / "infra" / "prefect.yaml"
@@ -77,11 +76,7 @@ class _ScheduleEntry(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _valid_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
+        return check_zone(value)
 
 
 class _WorkPoolEntry(BaseModel):

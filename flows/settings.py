@@ -5,10 +5,11 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from flows.weeks import check_zone
 
 
 class Settings(BaseSettings):
@@ -76,11 +77,7 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _check_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
+        return check_zone(value)
 
     @property
     def sample_size(self) -> int | None:

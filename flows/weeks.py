@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -70,6 +70,15 @@ class IsoWeek:
         first = start.astimezone(ZoneInfo("UTC")).date()
         last = (end - timedelta(microseconds=1)).astimezone(ZoneInfo("UTC")).date()
         return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def check_zone(value: str) -> str:
+    """The zone name if it is a known IANA zone; ValueError naming it otherwise."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {value!r}") from exc
+    return value
 
 
 def last_complete_week(now: datetime, tz: str = "UTC") -> IsoWeek:

@@ -49,3 +49,18 @@ def test_every_entry_ends_in_exactly_one_state() -> None:
     assert set(sel.sampled["contact_id"]) <= {f"c{i}" for i in range(7)}
     reasons = sel.ledger.filter(pl.col("state") == "quarantined")["reason"].to_list()
     assert reasons == ["malformed JSON"]
+
+
+def test_duplicate_rule_prefers_redacted_then_greatest_key_in_any_order() -> None:
+    raw = _contact("c-1", "a1", "A/Analysis/Voice/2026/11/16/c-1_analysis_x.json")
+    red = _contact("c-1", "a1", "A/Analysis/Voice/Redacted/2026/11/16/c-1_analysis_redacted_x.json")
+    one = _contact("c-2", "a1", "t/2026/11/16/one.json")
+    two = _contact("c-2", "a1", "t/2026/11/17/two.json")
+    for order in ([raw, red, one, two], [two, one, red, raw]):
+        sel = select_week(
+            contacts_frame(order), [], week=str(WEEK), start=START, end=END, sample_size=None
+        )
+        kept = set(sel.ledger.filter(pl.col("state") == "scored")["key"])
+        assert kept == {red.source_key, two.source_key}
+        dupes = set(sel.ledger.filter(pl.col("state") == "duplicate")["key"])
+        assert dupes == {raw.source_key, one.source_key}

@@ -212,18 +212,3 @@ def test_started_at_falls_back_to_key_date_then_chat_time() -> None:
     undated = _one("c-9.json", json.dumps(doc).encode())
     assert undated.started_at is None
     assert undated.contact_id == "c-9"
-
-
-def test_dedupe_contacts_prefers_redacted_then_greatest_key_in_any_order() -> None:
-    from checks.transcript import Contact, Turn
-    from flows.formats.duplicates import dedupe_contacts
-
-    turns = (Turn("agent", "a"), Turn("customer", "b"))
-    raw = Contact("c-1", None, turns, source_key="A/Analysis/Voice/2026/11/16/c-1_analysis_x.json")
-    red = Contact("c-1", None, turns, source_key=REDACTED_KEY)
-    one = Contact("c-2", "a", turns, source_key="t/2026/11/16/one.json")
-    two = Contact("c-2", "a", turns, source_key="t/2026/11/17/two.json")
-    for order in ([raw, red, one, two], [two, one, red, raw]):
-        kept, dupes = dedupe_contacts(order)
-        assert {c.source_key for c in kept} == {REDACTED_KEY, "t/2026/11/17/two.json"}
-        assert {c.source_key for c in dupes} == {raw.source_key, one.source_key}
