@@ -63,23 +63,31 @@ def _num(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
 
 
-TICK_PERCENT: Final = 0.8
+BAR_MM: Final = 43.0
+TICK_MM: Final = 0.7
 
 
-def criterion_bar_css(score: float | None, team_median: float | None) -> str:
-    """A CSS ``background`` drawing one criterion as a 0-100 bar with a team-median tick."""
-    # Gradients on one box, not an SVG: four inline SVGs cost WeasyPrint ~10% of a scorecard.
-    # Every layer has two colours: WeasyPrint 70 paints a one-colour gradient over the whole box.
-    s = _num(0.0 if score is None else max(0.0, min(100.0, score)))
-    layers = [f"linear-gradient(90deg,{ACCENT} {s}%,{TRACK} {s}%) 0 50%/100% 50% no-repeat"]
-    if team_median is not None:
-        m = max(TICK_PERCENT, min(100.0 - TICK_PERCENT, team_median))
-        a, b = _num(m - TICK_PERCENT), _num(m + TICK_PERCENT)
-        layers.insert(
-            0,
-            f"linear-gradient(90deg,transparent {a}%,{MEDIAN} {a}%,{MEDIAN} {b}%,transparent {b}%)",
-        )
-    return ",".join(layers)
+@dataclass(frozen=True, slots=True)
+class CriterionBar:
+    """A 0-100 bar drawn with plain boxes: the fill is the box's left border, the tick a child."""
+
+    fill_mm: float
+    tick_mm: float | None  # the median tick's left edge, from the end of the fill
+
+
+def criterion_bar(
+    score: float | None, team_median: float | None, width_mm: float = BAR_MM
+) -> CriterionBar:
+    """Geometry of one criterion's bar (score) and team-median tick, in millimetres."""
+    # Borders and solid boxes, not gradients or SVG: those cost WeasyPrint ~5-10% of a scorecard.
+    s = 0.0 if score is None else max(0.0, min(100.0, score))
+    fill = round(width_mm * s / 100.0, 2)
+    if team_median is None:
+        return CriterionBar(fill, None)
+    m = max(0.0, min(100.0, team_median))
+    centre = width_mm * m / 100.0
+    left = max(0.0, min(width_mm - TICK_MM, centre - TICK_MM / 2))
+    return CriterionBar(fill, round(left - fill, 2))
 
 
 def _spread(ys: list[float], gap: float, lo: float, hi: float) -> list[float]:

@@ -8,12 +8,19 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from checks.transcript import CONTACTS_SCHEMA, TURNS_SCHEMA, contacts_frame, turns_frame
+from checks.transcript import CONTACTS_SCHEMA, TURNS_SCHEMA, Contact
 from flows.attribution import Attribution, attribute
-from flows.formats import ParseResult, Quarantine, parse_file
+from flows.formats import (
+    ColumnarResult,
+    ParseResult,
+    Quarantine,
+    TurnColumns,
+    parse_file_columns,
+)
 from flows.store import ObjectStore, StoredObject
 
 FETCH_THREADS = 16
+BATCH_FILES = 16
 
 
 @dataclass(slots=True)
@@ -25,7 +32,63 @@ class LoadedShard:
     quarantined: list[Quarantine] = field(default_factory=list)
 
 
-Parser = Callable[[str, bytes], ParseResult]
+Parser = Callable[[str, bytes], ParseResult | ColumnarResult]
+ContactColumns = tuple[Contact, TurnColumns]
+
+
+@dataclass(slots=True)
+class _Frames:
+    """A batch of files' contacts as frames: attributed ones, and those nobody could attribute."""
+
+    attributed: tuple[pl.DataFrame, pl.DataFrame]
+    unattributed: tuple[pl.DataFrame, pl.DataFrame] | None
+    problems: list[Quarantine]
+
+
+def contact_frames(items: Sequence[ContactColumns]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(contacts, turns) frames of contacts whose turns are columns: the frames contacts_frame
+    and turns_frame give for the same contacts with Turn records."""
+    meta: dict[str, list[object]] = {name: [] for name in CONTACTS_SCHEMA.names()}
+    cols: dict[str, list[object]] = {name: [] for name in TURNS_SCHEMA.names()}
+    contact_ids, agent_ids, turn_index = cols["contact_id"], cols["agent_id"], cols["turn"]
+    for contact, turns in items:
+        for name, values in meta.items():
+            values.append(getattr(contact, name))
+        n = len(turns.text)
+        contact_ids.extend([contact.contact_id] * n)
+        agent_ids.extend([contact.agent_id] * n)
+        turn_index.extend(range(n))
+        cols["speaker"].extend(turns.speaker)
+        cols["text"].extend(turns.text)
+        cols["begin_ms"].extend(turns.begin_ms)
+        cols["end_ms"].extend(turns.end_ms)
+    return (
+        pl.DataFrame(meta, schema=CONTACTS_SCHEMA),
+        pl.DataFrame(cols, schema=TURNS_SCHEMA),
+    )
+
+
+def _batch_frames(results: Sequence[ColumnarResult], attribution: Attribution | None) -> _Frames:
+    items = [item for result in results for item in result.contacts]
+    problems = [q for result in results for q in result.problems]
+    if attribution is None:
+        return _Frames(contact_frames(items), None, problems)
+    attributed: list[ContactColumns] = []
+    unattributed: list[ContactColumns] = []
+    for contact, turns in items:
+        done, left = attribute([contact], attribution)
+        if done:
+            attributed.append((done[0], turns))
+        else:
+            unattributed.append((left[0], turns))
+    rest = contact_frames(unattributed) if unattributed else None
+    return _Frames(contact_frames(attributed), rest, problems)
+
+
+def batches_of(objects: Sequence[StoredObject], threads: int) -> list[Sequence[StoredObject]]:
+    """Split files into batches for the fetch threads: all busy, each batch a frame's worth."""
+    size = max(1, min(BATCH_FILES, len(objects) // threads))
+    return [objects[i : i + size] for i in range(0, len(objects), size)]
 
 
 def load_objects(
@@ -33,31 +96,34 @@ def load_objects(
     objects: Sequence[StoredObject],
     *,
     max_bytes: int,
-    parser: Parser = parse_file,
+    parser: Parser = parse_file_columns,
     attribution: Attribution | None = None,
 ) -> LoadedShard:
     """Read each object (in parallel threads: S3 GETs wait on the network) and parse it.
 
-    With an attribution, contacts that name no agent get one from it; those nobody can
-    attribute keep agent_id null (the ledger reports them as unattributed).
+    Each batch of a few files becomes compact frames as soon as it is read, so no more than
+    the batches in flight are ever held as Python objects. With an attribution, contacts that
+    name no agent get one from it; those nobody can attribute keep agent_id null and come
+    last (the ledger reports them as unattributed).
     """
 
-    def read_one(obj: StoredObject) -> ParseResult:
+    def read_one(obj: StoredObject) -> ColumnarResult:
         if obj.size > max_bytes:
             reason = f"file is {obj.size:,} bytes, over the {max_bytes:,}-byte limit"
-            return ParseResult(problems=[Quarantine(obj.key, reason)])
-        return parser(obj.key, store.get(obj.key))
+            return ColumnarResult(problems=[Quarantine(obj.key, reason)])
+        result = parser(obj.key, store.get(obj.key))
+        return ColumnarResult.of(result) if isinstance(result, ParseResult) else result
+
+    def read_batch(batch: Sequence[StoredObject]) -> _Frames:
+        return _batch_frames([read_one(obj) for obj in batch], attribution)
 
     with ThreadPoolExecutor(max_workers=FETCH_THREADS) as pool:
-        results = list(pool.map(read_one, objects))
-    contacts = [c for r in results for c in r.contacts]
-    if attribution is not None:
-        attributed, unattributed = attribute(contacts, attribution)
-        contacts = attributed + unattributed
+        done = list(pool.map(read_batch, batches_of(objects, FETCH_THREADS)))
+    parts = [d.attributed for d in done] + [d.unattributed for d in done if d.unattributed]
     return LoadedShard(
-        contacts=contacts_frame(contacts),
-        turns=turns_frame(contacts),
-        quarantined=[q for r in results for q in r.problems],
+        contacts=pl.concat([LoadedShard().contacts] + [c for c, _ in parts], rechunk=True),
+        turns=pl.concat([LoadedShard().turns] + [t for _, t in parts], rechunk=True),
+        quarantined=[q for d in done for q in d.problems],
     )
 
 

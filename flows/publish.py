@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from flows.store import ObjectStore
 
 MANIFEST = "manifest.json"
+PUT_THREADS = 16  # uploads wait on the network, like the loader's reads
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".csv": "text/csv",
@@ -49,8 +51,13 @@ def publish(
     if manifest_key in existing:
         # A reader must never see a complete-looking week while it is being replaced.
         store.delete([manifest_key])
-    for name, data in sorted(files.items()):
-        store.put(prefix + name, data, content_type(name))
+    with ThreadPoolExecutor(max_workers=PUT_THREADS) as pool:
+        list(
+            pool.map(
+                lambda item: store.put(prefix + item[0], item[1], content_type(item[0])),
+                sorted(files.items()),
+            )
+        )
     stale = sorted(existing - {prefix + name for name in files} - {manifest_key})
     if stale:
         store.delete(stale)

@@ -14,8 +14,11 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
 
-# Adaptive mode retries throttling, 5xx and dropped connections with backoff.
-S3_RETRIES = Config(retries={"max_attempts": 10, "mode": "adaptive"}, connect_timeout=10)
+# Adaptive mode retries throttling, 5xx and dropped connections with backoff. The pool holds a
+# connection for each of the loader's fetch threads (botocore's default of 10 is fewer).
+S3_RETRIES = Config(
+    retries={"max_attempts": 10, "mode": "adaptive"}, connect_timeout=10, max_pool_connections=32
+)
 
 
 @dataclass(frozen=True, slots=True)

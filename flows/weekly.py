@@ -22,7 +22,7 @@ from checks.scoring import score_turns
 from checks.transcript import CONTACTS_SCHEMA
 from flows.attribution import Attribution
 from flows.attribution_source import read_attribution
-from flows.formats import Quarantine, choose_contact_lens_keys, parse_file
+from flows.formats import Quarantine, choose_contact_lens_keys, parse_file_columns
 from flows.formats.csv_turns import columns_from_mapping
 from flows.history import read_history
 from flows.ledger import STATES, WeekSelection, select_week
@@ -30,6 +30,7 @@ from flows.loading import LoadedShard, load_objects, merge_shards
 from flows.publish import publish, week_prefix
 from flows.render import (
     TEAM_SUMMARY_FILE,
+    lighter_gc,
     render_scorecard_pdf,
     render_team_summary_pdf,
     render_week_pdfs,
@@ -91,7 +92,7 @@ def load_shard(
     """Fetch and parse a shard of files; bad files are quarantined, not raised."""
     columns = columns_from_mapping(settings.csv_columns) if settings.csv_columns else None
     parser = partial(
-        parse_file,
+        parse_file_columns,
         format=settings.format,
         max_bytes=settings.max_file_bytes,
         csv_columns=columns,
@@ -149,14 +150,17 @@ def render(report: WeekReport, settings: Settings) -> dict[str, bytes]:
 def render_chunk(report: WeekReport, settings: Settings, first: int, last: int) -> dict[str, bytes]:
     """Scorecards of agents [first, last) and, in the first chunk, the team summary."""
     part = replace(report, agents=report.agents[first:last])
-    files = {
-        scorecard_file_name(card.agent_id): render_scorecard_pdf(card, page_size=settings.page_size)
-        for card in part.agents
-    }
-    if first == 0:
-        files[TEAM_SUMMARY_FILE] = render_team_summary_pdf(
-            report.team, page_size=settings.page_size
-        )
+    with lighter_gc():
+        files = {
+            scorecard_file_name(card.agent_id): render_scorecard_pdf(
+                card, page_size=settings.page_size
+            )
+            for card in part.agents
+        }
+        if first == 0:
+            files[TEAM_SUMMARY_FILE] = render_team_summary_pdf(
+                report.team, page_size=settings.page_size
+            )
     return files
 
 
@@ -252,19 +256,25 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
         selection = sample_week(loaded, listing, settings, iso)
 
     with clock("score"):
-        sampled_turns = loaded.turns.join(selection.sampled.select("contact_id"), on="contact_id")
-        del loaded  # the unsampled turns are no longer needed
+        sampled_turns = loaded.turns.join(
+            selection.sampled.select("contact_id"), on="contact_id", how="semi"
+        )
+        del loaded, shards  # the week's unsampled turns are no longer needed
         chunks = agent_chunks(selection.sampled)
-        parts = [sampled_turns.filter(pl.col("agent_id").is_in(agents)) for agents in chunks]
         if settings.distributed:
+            parts = [sampled_turns.filter(pl.col("agent_id").is_in(a)) for a in chunks]
             batches = score_chunk.map(parts, unmapped(rubric)).result() if parts else []
+            del parts
         else:
-            # One chunk at a time here: polars already uses every core inside a chunk, and
-            # chunks run side by side would multiply the peak memory.
-            batches = [score_chunk(part, rubric) for part in parts]
-        del parts
+            # One chunk at a time, cut when it is scored: polars already uses every core inside
+            # a chunk, and chunks side by side (or cut all up front) would multiply the peak.
+            batches = [
+                score_chunk(sampled_turns.filter(pl.col("agent_id").is_in(a)), rubric)
+                for a in chunks
+            ]
         scores = pl.concat([b.scores for b in batches] or [empty_batch().scores])
         findings = pl.concat([b.findings for b in batches] or [empty_batch().findings])
+        del batches
 
     quarantined = [
         Quarantine(r["key"], r["reason"])

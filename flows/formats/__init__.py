@@ -8,21 +8,36 @@ from flows.formats.contact_lens import (
     is_redacted_key,
 )
 from flows.formats.csv_turns import CsvColumns
-from flows.formats.detect import DEFAULT_MAX_BYTES, FORMATS, Format, parse_file
-from flows.formats.model import ParseResult, Quarantine, TranscriptError
+from flows.formats.detect import (
+    DEFAULT_MAX_BYTES,
+    FORMATS,
+    Format,
+    parse_file,
+    parse_file_columns,
+)
+from flows.formats.model import (
+    ColumnarResult,
+    ParseResult,
+    Quarantine,
+    TranscriptError,
+    TurnColumns,
+)
 from flows.formats.validate import validate_contact
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "FORMATS",
+    "ColumnarResult",
     "CsvColumns",
     "Format",
     "ParseResult",
     "Quarantine",
     "TranscriptError",
+    "TurnColumns",
     "choose_contact_lens_keys",
     "contact_lens_contact_id",
     "is_redacted_key",
     "parse_file",
+    "parse_file_columns",
     "validate_contact",
 ]

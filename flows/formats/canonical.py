@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
+
+import orjson
 
 from checks.transcript import SPEAKERS, Contact, Speaker, Turn
-from flows.formats.model import ParseResult, Quarantine, TranscriptError
+from flows.formats.model import ParseResult, Quarantine, TranscriptError, TurnColumns
+from flows.formats.validate import check_id
 
 
 def parse_canonical_json(key: str, text: str) -> ParseResult:
@@ -129,3 +132,95 @@ def contact_from_dict(doc: object, *, source_key: str | None = None) -> Contact:
         language=_text_field(doc, "language", required=False),
         source_key=source_key,
     )
+
+
+_SPEAKER_SET: Final = frozenset(SPEAKERS)
+_MS_TYPES: Final = frozenset({int, type(None)})
+
+
+class _NotClean(Exception):
+    """A contact the fast reader leaves to the full one."""
+
+
+def _clean_text(value: object) -> str:
+    if type(value) is not str or value.strip() == "":
+        raise _NotClean
+    return value
+
+
+def _clean_optional(value: object) -> str | None:
+    return None if value is None else _clean_text(value)
+
+
+def _clean_contact(doc: object, key: str) -> tuple[Contact, TurnColumns]:
+    """A contact that reads and validates with no coercion, as columns; else raise.
+
+    Whole-column checks (C loops) stand in for the per-turn ones of contact_from_dict and
+    validate_contact; any turn they would reject or coerce raises here.
+    """
+    if type(doc) is not dict or "started_at" not in doc:
+        raise _NotClean
+    contact_id = _clean_text(doc.get("contact_id"))
+    agent_id = _clean_text(doc.get("agent_id"))
+    raw_turns = doc.get("turns")
+    if type(raw_turns) is not list or not raw_turns:
+        raise _NotClean
+    if not all(type(t) is dict for t in raw_turns):
+        raise _NotClean
+    speakers = [t.get("speaker") for t in raw_turns]
+    texts = [t.get("text") for t in raw_turns]
+    begins = [t.get("begin_ms") for t in raw_turns]
+    ends = [t.get("end_ms") for t in raw_turns]
+    if not _SPEAKER_SET.issuperset(speakers):  # unhashable speakers raise TypeError
+        raise _NotClean
+    # join raises on a non-string text, encode on a lone surrogate
+    "".join(texts).encode("utf-8")
+    _check_ms(begins)
+    _check_ms(ends)
+    spoken = {sp for sp, text in zip(speakers, texts, strict=True) if text.strip()}
+    if "agent" not in spoken or "customer" not in spoken:
+        raise _NotClean
+    check_id("contact_id", contact_id)
+    check_id("agent_id", agent_id)
+    contact = Contact(
+        contact_id=contact_id,
+        agent_id=agent_id,
+        turns=(),
+        started_at=parse_timestamp(doc["started_at"]),
+        agent_name=_clean_optional(doc.get("agent_name")),
+        team=_clean_optional(doc.get("team")),
+        channel=_clean_optional(doc.get("channel")),
+        language=_clean_optional(doc.get("language")),
+        source_key=key,
+    )
+    return contact, TurnColumns(speakers, texts, begins, ends)
+
+
+def _check_ms(values: list[Any]) -> None:
+    """Every value None or a non-negative int (bools and floats go to the full reader)."""
+    kinds = set(map(type, values))
+    if not kinds <= _MS_TYPES:
+        raise _NotClean
+    if int in kinds:
+        ints = values if len(kinds) == 1 else [v for v in values if v is not None]
+        if min(ints) < 0:
+            raise _NotClean
+
+
+def canonical_jsonl_columns(key: str, text: str) -> list[tuple[Contact, TurnColumns]] | None:
+    """Every contact of a canonical .jsonl file, as columns, if all read and validate cleanly.
+
+    None as soon as any line would be quarantined, coerced or is otherwise unusual: the caller
+    then reads the file with the full reader, which words every reason.
+    """
+    out: list[tuple[Contact, TurnColumns]] = []
+    # orjson is stricter than json (NaN, lone surrogates), and reads a huge int as a float:
+    # any of those ends here or in the type checks, and the full reader (json) takes over.
+    loads = orjson.loads
+    try:
+        for line in text.splitlines():
+            if line.strip():
+                out.append(_clean_contact(loads(line), key))
+    except Exception:  # whatever went wrong, the full reader gives the exact outcome
+        return None
+    return out or None

@@ -6,7 +6,11 @@ import json
 from typing import Final, Literal, get_args
 
 from checks.transcript import Contact
-from flows.formats.canonical import contact_from_dict, parse_canonical_jsonl
+from flows.formats.canonical import (
+    canonical_jsonl_columns,
+    contact_from_dict,
+    parse_canonical_jsonl,
+)
 from flows.formats.contact_lens import (
     contact_lens_contact_id,
     looks_like_contact_lens,
@@ -15,7 +19,7 @@ from flows.formats.contact_lens import (
 from flows.formats.csv_turns import CsvColumns, looks_like_csv_turns, parse_csv_turns
 from flows.formats.decode import decode_text, gunzip_if_needed
 from flows.formats.keys import file_name
-from flows.formats.model import ParseResult, Quarantine, TranscriptError
+from flows.formats.model import ColumnarResult, ParseResult, Quarantine, TranscriptError
 from flows.formats.transcribe import looks_like_transcribe, parse_transcribe
 from flows.formats.validate import validate_contact
 
@@ -77,18 +81,26 @@ def _json_kind(key: str, doc: object) -> str:
     return "canonical"
 
 
+def _reads_as_csv(key: str, text: str, fmt: Format, columns: CsvColumns | None) -> bool:
+    return fmt == "csv" or (
+        fmt == "auto"
+        and not text.lstrip().startswith(("{", "["))
+        and (_base_name(key).endswith((".csv", ".tsv")) or looks_like_csv_turns(text, columns))
+    )
+
+
+def _reads_as_jsonl(key: str, text: str, fmt: Format) -> bool:
+    return fmt in ("auto", "canonical") and (
+        _base_name(key).endswith(".jsonl") or (fmt == "auto" and _looks_like_jsonl(text))
+    )
+
+
 def _read(key: str, text: str, fmt: Format, columns: CsvColumns | None) -> ParseResult:
     name = _base_name(key)
     stripped = text.lstrip()
-    if fmt == "csv" or (
-        fmt == "auto"
-        and not stripped.startswith(("{", "["))
-        and (name.endswith((".csv", ".tsv")) or looks_like_csv_turns(text, columns))
-    ):
+    if _reads_as_csv(key, text, fmt, columns):
         return parse_csv_turns(key, text, columns)
-    if fmt in ("auto", "canonical") and (
-        name.endswith(".jsonl") or (fmt == "auto" and _looks_like_jsonl(text))
-    ):
+    if _reads_as_jsonl(key, text, fmt):
         return parse_canonical_jsonl(key, text)
     if fmt == "auto" and not stripped.startswith(("{", "[")) and not name.endswith(".json"):
         raise TranscriptError(
@@ -116,6 +128,17 @@ def _validated(key: str, result: ParseResult) -> ParseResult:
     return out
 
 
+def _text_of(key: str, data: bytes, fmt: Format, max_bytes: int | None) -> str:
+    if fmt not in FORMATS:
+        raise TranscriptError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    if max_bytes is not None and len(data) > max_bytes:
+        raise TranscriptError(f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit")
+    text = decode_text(gunzip_if_needed(key, data, max_bytes))
+    if not text.strip():
+        raise TranscriptError("empty file (nothing but whitespace)")
+    return text
+
+
 def parse_file(
     key: str,
     data: bytes,
@@ -126,18 +149,33 @@ def parse_file(
 ) -> ParseResult:
     """Read one stored file; never raises for bad content, quarantines it instead."""
     try:
-        if format not in FORMATS:
-            raise TranscriptError(f"unknown format {format!r} (one of {', '.join(FORMATS)})")
-        if max_bytes is not None and len(data) > max_bytes:
-            raise TranscriptError(f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit")
-        text = decode_text(gunzip_if_needed(key, data, max_bytes))
-        if not text.strip():
-            raise TranscriptError("empty file (nothing but whitespace)")
+        text = _text_of(key, data, format, max_bytes)
         return _validated(key, _read(key, text, format, csv_columns))
     except TranscriptError as exc:
         return ParseResult(problems=[Quarantine(key, str(exc))])
     except Exception as exc:  # a reader bug must not stop the week; the reason says so
         return ParseResult(problems=[Quarantine(key, f"{INTERNAL_ERROR}: {type(exc).__name__}")])
+
+
+def parse_file_columns(
+    key: str,
+    data: bytes,
+    *,
+    format: Format = "auto",
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    csv_columns: CsvColumns | None = None,
+) -> ColumnarResult:
+    """parse_file with turns as columns; clean canonical .jsonl skips the per-turn records."""
+    try:
+        text = _text_of(key, data, format, max_bytes)
+        if not _reads_as_csv(key, text, format, csv_columns) and _reads_as_jsonl(key, text, format):
+            fast = canonical_jsonl_columns(key, text)
+            if fast is not None:
+                return ColumnarResult(fast)
+    except Exception:  # parse_file below turns the same failure into its exact reason
+        pass
+    result = parse_file(key, data, format=format, max_bytes=max_bytes, csv_columns=csv_columns)
+    return ColumnarResult.of(result)
 
 
 def read_contacts(key: str, data: bytes) -> list[Contact]:

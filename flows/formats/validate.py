@@ -11,7 +11,8 @@ MAX_ID_CHARS = 256
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _check_id(name: str, value: str | None) -> None:
+def check_id(name: str, value: str | None) -> None:
+    """Raise TranscriptError if an id is blank, too long or holds control characters."""
     if value is None:
         return
     if not value.strip():
@@ -24,8 +25,8 @@ def _check_id(name: str, value: str | None) -> None:
 
 def validate_contact(contact: Contact) -> None:
     """Raise TranscriptError (the one-line reason) if a read contact cannot be scored."""
-    _check_id("contact_id", contact.contact_id)
-    _check_id("agent_id", contact.agent_id)
+    check_id("contact_id", contact.contact_id)
+    check_id("agent_id", contact.agent_id)
     if not contact.turns:
         raise TranscriptError("no turns")
     try:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from flows.charts import (
-    ACCENT,
-    MEDIAN,
-    TICK_PERCENT,
-    TRACK,
-    criterion_bar_css,
+    BAR_MM,
+    TICK_MM,
+    criterion_bar,
     distribution_svg,
     trend_svg,
 )
@@ -32,34 +29,28 @@ def _parse(svg: str) -> ET.Element:
     return root
 
 
-_STOPS = re.compile(r"linear-gradient\(90deg,([^)]*)\)")
-
-
 @pytest.mark.parametrize(
-    ("score", "median", "bar_percent", "tick_centre"),
-    [
-        (50.0, 70.0, 50.0, 70.0),
-        (100.0, None, 100.0, None),
-        (None, 40.0, 0.0, 40.0),
-        (130.0, 0.0, 100.0, TICK_PERCENT),
-    ],
+    ("score", "median"),
+    [(50.0, 70.0), (80.0, 30.0), (100.0, None), (None, 40.0), (130.0, 0.0), (0.0, 100.0)],
 )
-def test_criterion_bar(
-    score: float | None, median: float | None, bar_percent: float, tick_centre: float | None
-) -> None:
-    css = criterion_bar_css(score, median)
-    assert "url(" not in css and "svg" not in css
-    layers = [[stop.split() for stop in m.split(",")] for m in _STOPS.findall(css)]
-    bar = layers[-1]
-    assert [c for c, _ in bar] == [ACCENT, TRACK]
-    assert float(bar[0][1].rstrip("%")) == float(bar[1][1].rstrip("%")) == bar_percent
-    assert len(layers) == (1 if tick_centre is None else 2)
-    if tick_centre is not None:
-        tick = layers[0]
-        assert [c for c, _ in tick] == ["transparent", MEDIAN, MEDIAN, "transparent"]
-        left, right = (float(tick[i][1].rstrip("%")) for i in (1, 2))
-        assert (left + right) / 2 == pytest.approx(tick_centre, abs=0.05)
-        assert 0 <= left < right <= 100
+def test_criterion_bar(score: float | None, median: float | None) -> None:
+    bar = criterion_bar(score, median)
+    expected_fill = BAR_MM * max(0.0, min(100.0, score or 0.0)) / 100
+    assert bar.fill_mm == pytest.approx(expected_fill, abs=0.01)
+    if median is None:
+        assert bar.tick_mm is None
+        return
+    assert bar.tick_mm is not None
+    left = bar.fill_mm + bar.tick_mm  # from the bar's left edge
+    assert 0.0 <= left <= BAR_MM - TICK_MM  # the tick never leaves the bar
+    if 2 < median < 98:
+        assert left + TICK_MM / 2 == pytest.approx(BAR_MM * median / 100, abs=0.01)
+
+
+def test_criterion_bar_scales_with_width() -> None:
+    narrow, wide = criterion_bar(60.0, 20.0, width_mm=20.0), criterion_bar(60.0, 20.0)
+    assert narrow.fill_mm < wide.fill_mm
+    assert narrow.fill_mm + (narrow.tick_mm or 0) < wide.fill_mm + (wide.tick_mm or 0)
 
 
 def test_trend_with_history_draws_every_week_and_a_gap() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,9 +17,12 @@ from pypdf import PdfReader
 from flows.render import (
     ASSETS_DIR,
     AssetFetcher,
+    ParsedHTML,
+    html_document,
     html_to_pdf,
     render_scorecard_html,
     render_scorecard_pdf,
+    render_team_summary_html,
     render_team_summary_pdf,
     render_week_pdfs,
 )
@@ -224,6 +228,40 @@ def test_fetcher_refuses_everything_but_packaged_assets(
             fetcher.fetch(url)
 
 
+def test_templates_emit_well_formed_xhtml(report: WeekReport) -> None:
+    pages = [render_scorecard_html(c) for c in report.agents]
+    pages.append(render_team_summary_html(report.team))
+    for html in pages:
+        ET.fromstring(html)  # raises on anything expat cannot read
+        assert isinstance(html_document(html, AssetFetcher()), ParsedHTML)
+
+
+def test_xml_and_html5_parsing_give_the_same_pdf(report: WeekReport) -> None:
+    from weasyprint import HTML
+
+    html = render_scorecard_html(report.agents[0])
+    fast = html_document(html, AssetFetcher()).write_pdf()
+    slow = HTML(string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=AssetFetcher())
+    fast_reader, fast_text = _text(fast)
+    slow_reader, slow_text = _text(slow.write_pdf())
+    assert fast_text == slow_text
+    assert len(fast_reader.pages) == len(slow_reader.pages)
+
+
+def test_text_xml_cannot_carry_falls_back_to_html5() -> None:
+    agent = weak_agent()
+    contact = agent.contacts[0]
+    text = "I am so upset\x0b about this"
+    contact.turns[0] = ("customer", text)
+    contact.findings[0] = ("customer_distress", 0, "so upset")
+    card = build(agents=[agent]).agents[0]
+    html = render_scorecard_html(card)
+    with pytest.raises(ET.ParseError):
+        ET.fromstring(html)
+    assert not isinstance(html_document(html, AssetFetcher()), ParsedHTML)
+    assert "so upset" in _text(render_scorecard_pdf(card))[1]
+
+
 def test_week_pdfs_in_two_spawned_workers(report: WeekReport, pdfs: dict[str, bytes]) -> None:
     parallel = render_week_pdfs(report, workers=2)
     assert sorted(parallel) == sorted(pdfs) == ["a-001.pdf", "a-002.pdf", "team-summary.pdf"]
@@ -253,3 +291,17 @@ def test_scorecard_file_names_are_safe_keys(agent_id: str, name: str) -> None:
     from flows.render import scorecard_file_name
 
     assert scorecard_file_name(agent_id) == name
+
+
+def test_lighter_gc_is_scoped() -> None:
+    import gc
+
+    from flows.render import GC_THRESHOLD, lighter_gc
+
+    before = gc.get_threshold()
+    with lighter_gc():
+        assert gc.get_threshold() == GC_THRESHOLD
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), lighter_gc():
+        raise RuntimeError("boom")
+    assert gc.get_threshold() == before
