@@ -17,6 +17,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -67,6 +68,15 @@ def upload(endpoint: str, bucket: str, agents: int, contacts: int) -> tuple[int,
     return n, time.perf_counter() - start
 
 
+def _rss_mib() -> float:
+    """This process's resident memory now (Linux /proc), in MiB."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def run_one(endpoint: str, bucket: str, sample: str, out: str) -> None:
     """Run the flow once in this process and print one JSON line of figures."""
     from flows.prefect_env import configure_prefect_defaults
@@ -83,11 +93,30 @@ def run_one(endpoint: str, bucket: str, sample: str, out: str) -> None:
         out_dir=Path(out),
         output_prefix=f"scorecards-{sample}",
     )
+    samples: list[tuple[float, float]] = []
+    done = threading.Event()
+
+    def sample_rss() -> None:
+        while not done.wait(0.25):
+            samples.append((time.perf_counter(), _rss_mib()))
+
+    sampler = threading.Thread(target=sample_rss, daemon=True)
     start = time.perf_counter()
+    sampler.start()
     result = weekly_audit(week=WEEK, settings=settings)
     wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    # The stage in which the sampled peak fell (stages run one after another; the flow's own
+    # start-up before the first stage is small).
+    peak_t, _ = max(samples, key=lambda s: s[1]) if samples else (start, 0.0)
+    stage_at_peak, edge = "", start + (wall - sum(result["timings"].values()))
+    for name, seconds in result["timings"].items():
+        edge += seconds
+        stage_at_peak = name
+        if peak_t <= edge:
+            break
     print(
         "RESULT "
         + json.dumps(
@@ -98,7 +127,7 @@ def run_one(endpoint: str, bucket: str, sample: str, out: str) -> None:
                 "scored": result["counts"]["scored"],
                 "agents": result["agents"],
                 "peak_rss_mib": round(peak_self),
-                "peak_render_worker_rss_mib": round(peak_children),
+                "peak_stage": stage_at_peak,
             }
         ),
         flush=True,
@@ -109,6 +138,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scales", default="100,1000", help="agent counts, comma-separated")
     parser.add_argument("--per-agent", type=int, default=250, help="contacts per agent")
+    parser.add_argument("--samples", default="5,all", help="samples to run, comma-separated")
     parser.add_argument("--run-one", nargs=4, metavar=("ENDPOINT", "BUCKET", "SAMPLE", "OUT"))
     args = parser.parse_args()
     os.environ.update(CREDS)
@@ -122,7 +152,7 @@ def main() -> None:
             bucket = f"bench-{agents}"
             n_files, up_s = upload(endpoint, bucket, agents, contacts)
             print(f"\n{agents} agents, {contacts:,} contacts: {n_files:,} files up in {up_s:.0f} s")
-            for sample in ("5", "all"):
+            for sample in args.samples.split(","):
                 with tempfile.TemporaryDirectory() as out:
                     done = subprocess.run(
                         [sys.executable, __file__, "--run-one", endpoint, bucket, sample, out],
@@ -139,8 +169,8 @@ def main() -> None:
                 print(
                     f"  sample={sample:>3}: {r['wall_s']:.1f} s wall, {r['scored']:,} scored, "
                     f"{r['agents']} scorecards; stages (s): {stages}; "
-                    f"peak RSS {r['peak_rss_mib']} MiB "
-                    f"(render workers {r['peak_render_worker_rss_mib']} MiB)"
+                    f"peak RSS {r['peak_rss_mib']} MiB (flow process, during {r['peak_stage']}; "
+                    "not counting the render worker processes)"
                 )
     finally:
         proc.terminate()

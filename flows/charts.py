@@ -248,5 +248,14 @@ def distribution_svg(rows: Sequence[tuple[str, Sequence[float], float | None]]) 
                     ax.text(b * 10 + 5, i + 0.27, str(c), ha="center", va="bottom", fontsize=6)
             if median is not None:
                 ax.plot([median, median], [i - 0.42, i + 0.36], color=MEDIAN, lw=2.0)
-                ax.text(median + 1.2, i - 0.42, f"median {median:.0f}", va="top", fontsize=6.5)
+                # Near the right edge the label goes left of the tick, or it would be clipped.
+                left = median > 80
+                ax.text(
+                    median - 1.2 if left else median + 1.2,
+                    i - 0.42,
+                    f"median {median:.0f}",
+                    va="top",
+                    ha="right" if left else "left",
+                    fontsize=6.5,
+                )
         return _svg(fig)

@@ -117,3 +117,29 @@ def select_week(
         ]
     ).sort("state", "key", "contact_id")
     return WeekSelection(ledger=ledger, sampled=sampled)
+
+
+def sampled_turns(
+    contacts: pl.DataFrame, turns: pl.DataFrame, sampled: pl.DataFrame
+) -> pl.DataFrame:
+    """The sampled contacts' turns, each from the one file the ledger kept for that contact."""
+    if contacts["contact_id"].n_unique() == contacts.height:
+        if sampled.height == contacts.height:
+            return turns  # every contact sampled: no copy of the week's turns
+        return turns.join(sampled.select("contact_id"), on="contact_id", how="semi")
+    # One contact id in several files: each copy's turns restart at 0, and copies come in the
+    # same order in both frames (the loader builds them together), so copy k is occurrence k.
+    copies = contacts.select(
+        "contact_id", "source_key", copy=pl.int_range(pl.len()).over("contact_id")
+    )
+    keep = (
+        sampled.select("contact_id", "source_key")
+        .join(copies, on=["contact_id", "source_key"])
+        .unique("contact_id", keep="first", maintain_order=True)  # twice in one file: the first
+    )
+    numbered = turns.with_columns(
+        _copy=(pl.col("turn") == 0).cast(pl.Int64).cum_sum().over("contact_id") - 1
+    )
+    return numbered.join(
+        keep.select("contact_id", _copy="copy"), on=["contact_id", "_copy"], how="semi"
+    ).drop("_copy")

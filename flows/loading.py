@@ -121,8 +121,9 @@ def load_objects(
         done = list(pool.map(read_batch, batches_of(objects, FETCH_THREADS)))
     parts = [d.attributed for d in done] + [d.unattributed for d in done if d.unattributed]
     return LoadedShard(
-        contacts=pl.concat([LoadedShard().contacts] + [c for c, _ in parts], rechunk=True),
-        turns=pl.concat([LoadedShard().turns] + [t for _, t in parts], rechunk=True),
+        # no rechunk: a contiguous copy of the shard would double its peak for nothing
+        contacts=pl.concat([LoadedShard().contacts] + [c for c, _ in parts], rechunk=False),
+        turns=pl.concat([LoadedShard().turns] + [t for _, t in parts], rechunk=False),
         quarantined=[q for d in done for q in d.problems],
     )
 

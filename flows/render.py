@@ -49,7 +49,7 @@ def scorecard_file_name(agent_id: str) -> str:
     return f"{name}.pdf"
 
 
-MAX_CONTACT_ROWS: Final = 12
+MAX_CONTACT_ROWS: Final = 10
 MAX_FLAGS_LISTED: Final = 12
 
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import io
+import pickle
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 import polars as pl
 from prefect import Task, flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from checks.results import ScoredBatch, empty_batch
 from checks.rubric import Rubric, load_rubric
@@ -25,7 +27,7 @@ from flows.attribution_source import read_attribution
 from flows.formats import Quarantine, choose_contact_lens_keys, parse_file_columns
 from flows.formats.csv_turns import columns_from_mapping
 from flows.history import read_history
-from flows.ledger import STATES, WeekSelection, select_week
+from flows.ledger import STATES, WeekSelection, sampled_turns, select_week
 from flows.loading import LoadedShard, load_objects, merge_shards
 from flows.publish import publish, week_prefix
 from flows.render import (
@@ -49,12 +51,19 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+def opaque(value: R) -> R:
+    """Pass a big argument to a task without Prefect walking its contents (typed as itself)."""
+    # Prefect visits every object inside a task's arguments to track dependencies: ~25 s per
+    # pass over the report of 1,000 agents x 250 contacts.
+    return cast(R, quote(value))
+
+
 def s3_task(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
     """A task that talks to S3: retried as a whole if botocore's retries were not enough."""
     return task(name=name, retries=RETRIES, retry_delay_seconds=RETRY_DELAYS, cache_policy=NO_CACHE)
 
 
-SCORE_CHUNK_CONTACTS = 25_000
+SCORE_CHUNK_CONTACTS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,31 +156,34 @@ def render(report: WeekReport, settings: Settings) -> dict[str, bytes]:
 
 
 @task(name="render-chunk", cache_policy=NO_CACHE)
-def render_chunk(report: WeekReport, settings: Settings, first: int, last: int) -> dict[str, bytes]:
-    """Scorecards of agents [first, last) and, in the first chunk, the team summary."""
-    part = replace(report, agents=report.agents[first:last])
+def render_chunk(payload: bytes, settings: Settings) -> dict[str, bytes]:
+    """Scorecards of a pickled chunk of agent cards, plus the team summary when it holds one."""
+    cards, team = pickle.loads(payload)  # our own bytes, made by render_all just before
     with lighter_gc():
         files = {
             scorecard_file_name(card.agent_id): render_scorecard_pdf(
                 card, page_size=settings.page_size
             )
-            for card in part.agents
+            for card in cards
         }
-        if first == 0:
-            files[TEAM_SUMMARY_FILE] = render_team_summary_pdf(
-                report.team, page_size=settings.page_size
-            )
+        if team is not None:
+            files[TEAM_SUMMARY_FILE] = render_team_summary_pdf(team, page_size=settings.page_size)
     return files
 
 
 def render_all(report: WeekReport, settings: Settings) -> dict[str, bytes]:
     """Render here with a process pool, or spread chunks of agents over the Dask workers."""
     if not settings.distributed:
-        return render(report, settings)
+        return render(opaque(report), settings)
     n = len(report.agents)
     step = max(1, -(-n // (4 * max(1, settings.dask_workers or 4))))
-    bounds = [(i, min(i + step, n)) for i in range(0, max(n, 1), step)]
-    futures = [render_chunk.submit(report, settings, a, b) for a, b in bounds]
+    # Chunks travel as pickled bytes: Prefect would otherwise walk every object of every chunk,
+    # and its quote() marker does not survive the trip to a Dask worker.
+    payloads = [
+        pickle.dumps((report.agents[i : i + step], report.team if i == 0 else None))
+        for i in range(0, max(n, 1), step)
+    ]
+    futures = [render_chunk.submit(p, settings) for p in payloads]
     files: dict[str, bytes] = {}
     for future in futures:
         files.update(future.result())
@@ -253,24 +265,21 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
         )
         loaded = merge_shards(shards)
     with clock("sample"):
-        selection = sample_week(loaded, listing, settings, iso)
+        selection = sample_week(opaque(loaded), opaque(listing), settings, iso)
 
     with clock("score"):
-        sampled_turns = loaded.turns.join(
-            selection.sampled.select("contact_id"), on="contact_id", how="semi"
-        )
+        week_turns = sampled_turns(loaded.contacts, loaded.turns, selection.sampled)
         del loaded, shards  # the week's unsampled turns are no longer needed
         chunks = agent_chunks(selection.sampled)
         if settings.distributed:
-            parts = [sampled_turns.filter(pl.col("agent_id").is_in(a)) for a in chunks]
+            parts = [week_turns.filter(pl.col("agent_id").is_in(a)) for a in chunks]
             batches = score_chunk.map(parts, unmapped(rubric)).result() if parts else []
             del parts
         else:
             # One chunk at a time, cut when it is scored: polars already uses every core inside
             # a chunk, and chunks side by side (or cut all up front) would multiply the peak.
             batches = [
-                score_chunk(sampled_turns.filter(pl.col("agent_id").is_in(a)), rubric)
-                for a in chunks
+                score_chunk(week_turns.filter(pl.col("agent_id").is_in(a)), rubric) for a in chunks
             ]
         scores = pl.concat([b.scores for b in batches] or [empty_batch().scores])
         findings = pl.concat([b.findings for b in batches] or [empty_batch().findings])
@@ -292,9 +301,9 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
             rubric_version=rubric.version,
             code_version=code_version(),
             timezone=settings.timezone,
-            turns=sampled_turns,
+            turns=week_turns,
         )
-        del sampled_turns
+        del week_turns
     with clock("render"):
         files = render_all(report, settings)
     files["scores.parquet"] = _parquet(table)
@@ -302,7 +311,7 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
     files["ledger.csv"] = selection.ledger.write_csv().encode()
     manifest = build_manifest(settings, iso, rubric.version, selection, quarantined)
     with clock("publish"):
-        full = publish_outputs(settings, iso, files, manifest)
+        full = publish_outputs(settings, iso, opaque(files), opaque(manifest))
     create_markdown_artifact(
         key=f"rapport-{str(iso).lower()}",
         markdown=week_table_markdown(str(iso), table),

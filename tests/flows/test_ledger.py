@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from checks.transcript import Contact, Turn, contacts_frame
+from checks.transcript import Contact, Turn, contacts_frame, turns_frame
 from flows.formats import Quarantine
-from flows.ledger import select_week
+from flows.ledger import sampled_turns, select_week
 from flows.weeks import IsoWeek
 
 WEEK = IsoWeek.parse("2026-W47")
@@ -64,3 +64,39 @@ def test_duplicate_rule_prefers_redacted_then_greatest_key_in_any_order() -> Non
         assert kept == {red.source_key, two.source_key}
         dupes = set(sel.ledger.filter(pl.col("state") == "duplicate")["key"])
         assert dupes == {raw.source_key, one.source_key}
+
+
+def _file_copy(cid: str, key: str, *texts: str) -> Contact:
+    turns = tuple(Turn("customer" if i % 2 == 0 else "agent", t) for i, t in enumerate(texts))
+    return Contact(
+        cid, "a-1", turns, started_at=datetime(2026, 11, 17, 9, tzinfo=UTC), source_key=key
+    )
+
+
+def test_sampled_turns_come_from_the_kept_file_only() -> None:
+    loaded = [
+        _file_copy("c1", "in/a.json", "old copy", "old reply"),
+        _file_copy("c2", "in/b.json", "only copy"),
+        _file_copy("c1", "in/c.json", "new copy", "new reply", "more"),
+    ]
+    contacts, turns = contacts_frame(loaded), turns_frame(loaded)
+    for kept_key, expected in [
+        ("in/c.json", ["new copy", "new reply", "more"]),
+        ("in/a.json", ["old copy", "old reply"]),
+    ]:
+        sampled = contacts.filter(
+            (pl.col("contact_id") == "c2") | (pl.col("source_key") == kept_key)
+        )
+        got = sampled_turns(contacts, turns, sampled)
+        assert got.columns == turns.columns
+        assert got.filter(pl.col("contact_id") == "c1")["text"].to_list() == expected
+        assert got.filter(pl.col("contact_id") == "c2")["text"].to_list() == ["only copy"]
+
+
+def test_sampled_turns_without_duplicates() -> None:
+    loaded = [_file_copy(f"c{i}", f"in/{i}.json", "hello", "hi") for i in range(4)]
+    contacts, turns = contacts_frame(loaded), turns_frame(loaded)
+    assert sampled_turns(contacts, turns, contacts) is turns  # all sampled: no copy
+    some = contacts.filter(pl.col("contact_id").is_in(["c1", "c3"]))
+    got = sampled_turns(contacts, turns, some)
+    assert sorted(set(got["contact_id"])) == ["c1", "c3"] and got.height == 4
