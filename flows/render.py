@@ -217,7 +217,6 @@ def scorecard_context(card: AgentCard) -> dict[str, Any]:
             c.key: charts.criterion_bar(c.score, c.team_median) for c in card.criteria
         },
         "trend_chart": charts.trend_svg(weeks, series, labels),
-        "has_history": len(card.trend) > 1,
         "contacts": _contact_rows(card),
         "more_contacts": max(0, len(card.contacts) - MAX_CONTACT_ROWS),
     }
@@ -316,8 +315,10 @@ def iter_rendered(
     jobs = _jobs(report, page_size)
     n = max(1, min(workers, os.cpu_count() or 1, len(jobs)))
     if n == 1:
-        with lighter_gc():
-            yield from map(_render_one, jobs)
+        for job in jobs:
+            with lighter_gc():  # per file: never hold the caller's thresholds across a yield
+                done = _render_one(job)
+            yield done
         return
     # spawn, never fork: a forked child of a process that ran polars can deadlock.
     ctx = multiprocessing.get_context("spawn")
