@@ -1,4 +1,5 @@
-"""Benchmark the whole weekly flow against a local S3 endpoint (moto server, own process).
+"""Benchmark the whole weekly flow against a local S3 endpoint (moto server, own process) and a
+long-lived Prefect server (started once, as in production; a temporary one costs ~13 s a run).
 
 For each scale (agents; 250 contacts per agent) it uploads a generated week, then runs the flow
 twice in fresh processes, sampling 5 per agent and scoring every contact, with scorecards for
@@ -11,6 +12,7 @@ every agent either way; it prints per-stage wall seconds and peak memory (RSS) o
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -77,6 +79,29 @@ def _rss_mib() -> float:
     return 0.0
 
 
+def _cpu_seconds(pid: int | None = None) -> float:
+    """CPU seconds of this process and its reaped children, or of another process (Linux)."""
+    if pid is None:
+        t = os.times()
+        alive = sum(_cpu_seconds(int(c)) for c in _child_pids())
+        return t.user + t.system + t.children_user + t.children_system + alive
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _child_pids() -> list[str]:
+    """Process ids of this process's live children (Linux /proc)."""
+    pids: list[str] = []
+    for task in Path("/proc/self/task").iterdir():
+        with contextlib.suppress(OSError):
+            pids += (task / "children").read_text().split()
+    return pids
+
+
 def run_one(endpoint: str, bucket: str, sample: str, out: str) -> None:
     """Run the flow once in this process and print one JSON line of figures."""
     from flows.prefect_env import configure_prefect_defaults
@@ -93,12 +118,16 @@ def run_one(endpoint: str, bucket: str, sample: str, out: str) -> None:
         out_dir=Path(out),
         output_prefix=f"scorecards-{sample}",
     )
+    moto_pid = int(os.environ["BENCH_MOTO_PID"]) if "BENCH_MOTO_PID" in os.environ else None
     samples: list[tuple[float, float]] = []
+    cpu: list[tuple[float, float, float]] = []  # (time, flow + workers, S3 server)
     done = threading.Event()
 
     def sample_rss() -> None:
         while not done.wait(0.25):
-            samples.append((time.perf_counter(), _rss_mib()))
+            now = time.perf_counter()
+            samples.append((now, _rss_mib()))
+            cpu.append((now, _cpu_seconds(), _cpu_seconds(moto_pid) if moto_pid else 0.0))
 
     sampler = threading.Thread(target=sample_rss, daemon=True)
     start = time.perf_counter()
@@ -117,6 +146,16 @@ def run_one(endpoint: str, bucket: str, sample: str, out: str) -> None:
         stage_at_peak = name
         if peak_t <= edge:
             break
+    # CPU seconds per stage (flow process with its render workers, and the S3 server): how
+    # busy the two cores were, to tell waiting from working.
+    stage_cpu: dict[str, list[float]] = {}
+    edge = start + (wall - sum(result["timings"].values()))
+    for name, seconds in result["timings"].items():
+        inside = [c for c in cpu if edge <= c[0] <= edge + seconds]
+        if len(inside) > 1:
+            first, last = inside[0], inside[-1]
+            stage_cpu[name] = [round(last[1] - first[1], 1), round(last[2] - first[2], 1)]
+        edge += seconds
     print(
         "RESULT "
         + json.dumps(
@@ -128,6 +167,7 @@ def run_one(endpoint: str, bucket: str, sample: str, out: str) -> None:
                 "agents": result["agents"],
                 "peak_rss_mib": round(peak_self),
                 "peak_stage": stage_at_peak,
+                "stage_cpu_s": stage_cpu,
             }
         ),
         flush=True,
@@ -146,34 +186,50 @@ def main() -> None:
         run_one(*args.run_one)
         return
     proc, endpoint = start_moto()
+    os.environ["BENCH_MOTO_PID"] = str(proc.pid)
+    # Scheduled runs report to a long-lived Prefect server; start one once, like the S3
+    # endpoint, so each run's wall time is the flow's own (a temporary server takes ~13 s).
+    from flows.serve import prefect_server
+
+    started = time.perf_counter()
     try:
-        for agents in [int(s) for s in args.scales.split(",")]:
-            contacts = agents * args.per_agent
-            bucket = f"bench-{agents}"
-            n_files, up_s = upload(endpoint, bucket, agents, contacts)
-            print(f"\n{agents} agents, {contacts:,} contacts: {n_files:,} files up in {up_s:.0f} s")
-            for sample in args.samples.split(","):
-                with tempfile.TemporaryDirectory() as out:
-                    done = subprocess.run(
-                        [sys.executable, __file__, "--run-one", endpoint, bucket, sample, out],
-                        capture_output=True,
-                        text=True,
-                        env={**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"},
-                    )
-                lines = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
-                if done.returncode or not lines:
-                    print(done.stdout[-3000:], done.stderr[-3000:])
-                    raise SystemExit(f"run failed (sample={sample})")
-                r = json.loads(lines[-1][7:])
-                stages = ", ".join(f"{k} {v:.1f}" for k, v in r["stages_s"].items())
-                print(
-                    f"  sample={sample:>3}: {r['wall_s']:.1f} s wall, {r['scored']:,} scored, "
-                    f"{r['agents']} scorecards; stages (s): {stages}; "
-                    f"peak RSS {r['peak_rss_mib']} MiB (flow process, during {r['peak_stage']}; "
-                    "not counting the render worker processes)"
-                )
+        with tempfile.TemporaryDirectory() as home, prefect_server(Path(home)) as api_url:
+            os.environ["PREFECT_API_URL"] = api_url
+            print(f"Prefect server up in {time.perf_counter() - started:.0f} s at {api_url}")
+            run_scales(args, endpoint)
     finally:
         proc.terminate()
+
+
+def run_scales(args: argparse.Namespace, endpoint: str) -> None:
+    """Upload each scale's week and run the flow once per sample."""
+    for agents in [int(s) for s in args.scales.split(",")]:
+        contacts = agents * args.per_agent
+        bucket = f"bench-{agents}"
+        n_files, up_s = upload(endpoint, bucket, agents, contacts)
+        print(f"\n{agents} agents, {contacts:,} contacts: {n_files:,} files up in {up_s:.0f} s")
+        for sample in args.samples.split(","):
+            with tempfile.TemporaryDirectory() as out:
+                done = subprocess.run(
+                    [sys.executable, __file__, "--run-one", endpoint, bucket, sample, out],
+                    capture_output=True,
+                    text=True,
+                    env={**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"},
+                )
+            lines = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
+            if done.returncode or not lines:
+                print(done.stdout[-3000:], done.stderr[-3000:])
+                raise SystemExit(f"run failed (sample={sample})")
+            r = json.loads(lines[-1][7:])
+            stages = ", ".join(f"{k} {v:.1f}" for k, v in r["stages_s"].items())
+            print(
+                f"  sample={sample:>3}: {r['wall_s']:.1f} s wall, {r['scored']:,} scored, "
+                f"{r['agents']} scorecards; stages (s): {stages}; "
+                f"peak RSS {r['peak_rss_mib']} MiB (flow process, during {r['peak_stage']}; "
+                "not counting the render worker processes)"
+            )
+            cpu = ", ".join(f"{k} {a:.0f}+{b:.0f}" for k, (a, b) in r["stage_cpu_s"].items())
+            print(f"    CPU seconds per stage (flow and its workers + S3 server): {cpu}")
 
 
 if __name__ == "__main__":

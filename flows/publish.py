@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from flows.store import ObjectStore
@@ -28,41 +28,82 @@ def content_type(name: str) -> str:
     return "application/octet-stream"
 
 
-def file_digests(files: Mapping[str, bytes]) -> dict[str, dict[str, Any]]:
-    """sha256 and size of each output file."""
-    return {
-        name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-        for name, data in sorted(files.items())
-    }
-
-
 def week_prefix(output_prefix: str, week: str) -> str:
     """`<output prefix>/<week>/`."""
     base = output_prefix.strip("/")
     return f"{base}/{week}/" if base else f"{week}/"
 
 
+class WeekPublisher:
+    """Publish a week's files as they are made: the old manifest goes first, stale files and
+    the new manifest (with every file's hash) last."""
+
+    def __init__(self, store: ObjectStore, prefix: str) -> None:
+        self.store = store
+        self.prefix = prefix
+        self.manifest_key = prefix + MANIFEST
+        self.existing = {obj.key for obj in store.list(prefix)}
+        if self.manifest_key in self.existing:
+            # A reader must never see a complete-looking week while it is being replaced.
+            store.delete([self.manifest_key])
+        self.digests: dict[str, dict[str, Any]] = {}
+        self._pool = ThreadPoolExecutor(max_workers=PUT_THREADS)
+        self._pending: list[tuple[str, bytes, Future[None]]] = []
+        self._failed: list[tuple[str, bytes]] = []
+
+    def put(self, name: str, data: bytes) -> None:
+        """Start uploading one file (uploads run in threads; errors surface in finish)."""
+        self.digests[name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        self._pending.append((name, data, self._pool.submit(self._upload, name, data)))
+
+    def _upload(self, name: str, data: bytes) -> None:
+        self.store.put(self.prefix + name, data, content_type(name))
+
+    def put_all(self, files: Mapping[str, bytes]) -> None:
+        """Start uploading several files."""
+        for name, data in sorted(files.items()):
+            self.put(name, data)
+
+    def finish(self, manifest: Mapping[str, Any]) -> dict[str, Any]:
+        """Wait for every upload, remove stale files, then write the manifest."""
+        self.wait()
+        stale = sorted(
+            self.existing - {self.prefix + name for name in self.digests} - {self.manifest_key}
+        )
+        if stale:
+            self.store.delete(stale)
+        full = {**manifest, "files": dict(sorted(self.digests.items()))}
+        self.store.put(
+            self.manifest_key,
+            json.dumps(full, indent=2, sort_keys=False).encode(),
+            "application/json",
+        )
+        return full
+
+    def wait(self) -> None:
+        """Block until the uploads started so far are done; raise if one still fails."""
+        pending, self._pending = self._pending, []
+        failed = self._failed + [(n, d) for n, d, up in pending if up.exception() is not None]
+        self._failed = []
+        for i, (name, data) in enumerate(failed):
+            try:  # once more, here: the store's own retries were spent in the thread
+                self._upload(name, data)
+            except Exception:
+                self._failed = failed[i:]  # a retried finish tries these again
+                raise
+
+    def close(self) -> None:
+        """Stop the upload threads (after waiting for those under way)."""
+        self._pool.shutdown(wait=True)
+
+
 def publish(
     store: ObjectStore, prefix: str, files: Mapping[str, bytes], manifest: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Replace everything under prefix with files, then write the manifest (with hashes) last."""
-    existing = {obj.key for obj in store.list(prefix)}
-    manifest_key = prefix + MANIFEST
-    if manifest_key in existing:
-        # A reader must never see a complete-looking week while it is being replaced.
-        store.delete([manifest_key])
-    with ThreadPoolExecutor(max_workers=PUT_THREADS) as pool:
-        list(
-            pool.map(
-                lambda item: store.put(prefix + item[0], item[1], content_type(item[0])),
-                sorted(files.items()),
-            )
-        )
-    stale = sorted(existing - {prefix + name for name in files} - {manifest_key})
-    if stale:
-        store.delete(stale)
-    full = {**manifest, "files": file_digests(files)}
-    store.put(
-        manifest_key, json.dumps(full, indent=2, sort_keys=False).encode(), "application/json"
-    )
-    return full
+    publisher = WeekPublisher(store, prefix)
+    try:
+        publisher.put_all(files)
+        return publisher.finish(manifest)
+    finally:
+        publisher.close()

@@ -10,7 +10,7 @@ import re
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +28,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from flows import charts
 from flows.report_data import (
+    CARD_CONTACT_ROWS,
     CRITERION_LABELS,
     AgentCard,
     ContactRow,
@@ -49,7 +50,7 @@ def scorecard_file_name(agent_id: str) -> str:
     return f"{name}.pdf"
 
 
-MAX_CONTACT_ROWS: Final = 10
+MAX_CONTACT_ROWS: Final = CARD_CONTACT_ROWS
 MAX_FLAGS_LISTED: Final = 12
 
 
@@ -210,6 +211,7 @@ def scorecard_context(card: AgentCard) -> dict[str, Any]:
     for key in CRITERION_LABELS:
         series[key] = [p.criteria.get(key) for p in card.trend]
     labels = {"overall": "Overall", **CRITERION_LABELS}
+    rows = _contact_rows(card)
     return {
         "card": card,
         "created": _iso(card.generated_at),
@@ -217,8 +219,8 @@ def scorecard_context(card: AgentCard) -> dict[str, Any]:
             c.key: charts.criterion_bar(c.score, c.team_median) for c in card.criteria
         },
         "trend_chart": charts.trend_svg(weeks, series, labels),
-        "contacts": _contact_rows(card),
-        "more_contacts": max(0, len(card.contacts) - MAX_CONTACT_ROWS),
+        "contacts": rows,
+        "more_contacts": max(0, card.contacts_sampled - len(rows)),
     }
 
 
@@ -307,24 +309,42 @@ def _jobs(report: WeekReport, page_size: str) -> list[tuple[str, AgentCard | Tea
     return jobs
 
 
-def iter_rendered(
-    report: WeekReport, *, page_size: str = "A4", workers: int = 2
-) -> Iterator[RenderedFile]:
-    """Render every PDF of the week (team summary first), in spawned worker processes if > 1."""
-    page_size_css(page_size)
-    jobs = _jobs(report, page_size)
-    n = max(1, min(workers, os.cpu_count() or 1, len(jobs)))
+@contextmanager
+def render_pool(workers: int = 2) -> Iterator[Executor | None]:
+    """Render worker processes (one per core at most), started now so that they are warm by
+    the first PDF; None when rendering runs in this process."""
+    n = max(1, min(workers, os.cpu_count() or 1))
     if n == 1:
-        for job in jobs:
-            with lighter_gc():  # per file: never hold the caller's thresholds across a yield
-                done = _render_one(job)
-            yield done
+        yield None
         return
     # spawn, never fork: a forked child of a process that ran polars can deadlock.
     ctx = multiprocessing.get_context("spawn")
-    chunk = max(1, min(8, len(jobs) // (n * 4)))
     with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init) as pool:
+        for _ in range(n):
+            pool.submit(os.getpid)  # each waiting job starts one more worker
+        yield pool
+
+
+def iter_rendered(
+    report: WeekReport, *, page_size: str = "A4", workers: int = 2, pool: Executor | None = None
+) -> Iterator[RenderedFile]:
+    """Render every PDF of the week (team summary first), in worker processes when there is
+    more than one worker (or a pool from render_pool)."""
+    page_size_css(page_size)
+    jobs = _jobs(report, page_size)
+    if pool is not None:
+        # small chunks: a big last chunk leaves one core idle at the end
+        chunk = max(1, min(4, len(jobs) // (8 * (os.cpu_count() or 1))))
         yield from pool.map(_render_one, jobs, chunksize=chunk)
+        return
+    if min(workers, os.cpu_count() or 1, len(jobs)) > 1:
+        with render_pool(workers) as own:
+            yield from iter_rendered(report, page_size=page_size, pool=own)
+        return
+    for job in jobs:
+        with lighter_gc():  # per file: never hold the caller's thresholds across a yield
+            done = _render_one(job)
+        yield done
 
 
 def render_week_pdfs_timed(

@@ -16,6 +16,9 @@ from checks.results import SCORES_SCHEMA
 from checks.transcript import CRITERIA
 
 TREND_WEEKS: Final = 8
+# Contacts listed on a card: the lowest-scoring ones (each row costs ~1% of a scorecard's
+# render time); scores.csv has every contact.
+CARD_CONTACT_ROWS: Final = 5
 OVERLOAD_CONTROL_BELOW: Final = 70.0
 
 CRITERION_LABELS: Final[Mapping[str, str]] = {
@@ -118,7 +121,7 @@ class AgentCard:
     trend: tuple[TrendPoint, ...]
     coaching: Coaching
     signals: tuple[SignalCount, ...]
-    contacts: tuple[ContactRow, ...]
+    contacts: tuple[ContactRow, ...]  # the lowest-scoring CARD_CONTACT_ROWS, in date order
     footnote: str
 
 
@@ -441,7 +444,10 @@ def build_week_report(
     flag_cache: dict[int, tuple[str, ...]] = {}
     contact_rows: dict[str, list[ContactRow]] = {}
     n_crit = len(CRITERIA)
-    for aid, cid, when, _, channel, *cells, bits in rows.iter_rows():
+    # Lowest overall first (ties and missing scores in date order), then back in date order.
+    lowest = pl.col("overall").fill_null(float("inf")).rank("ordinal").over("agent_id")
+    listed = rows.filter(lowest <= CARD_CONTACT_ROWS)
+    for aid, cid, when, _, channel, *cells, bits in listed.iter_rows():
         contact_rows.setdefault(aid, []).append(
             ContactRow(
                 cid,

@@ -48,7 +48,10 @@ class Settings(BaseSettings):
         default_factory=dict, description="roster column names, e.g. {'agent_id': 'login'}"
     )
     max_file_bytes: int = Field(20_000_000, ge=1, description="larger files are quarantined")
-    shard_size: int = Field(2000, ge=1, description="files loaded per task")
+    shard_size: int = Field(500, ge=1, description="files loaded per task")
+    load_workers: int = Field(
+        2, ge=1, description="processes that fetch and parse a large week's files"
+    )
     dask_workers: int = Field(
         0, ge=0, description="run tasks on a local Dask cluster of N processes"
     )

@@ -6,10 +6,10 @@ import io
 import pickle
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from concurrent.futures import Executor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any, ParamSpec, TypeVar, cast
 
 import polars as pl
@@ -25,18 +25,19 @@ from checks.scoring import score_turns
 from checks.transcript import CONTACTS_SCHEMA
 from flows.attribution import Attribution
 from flows.attribution_source import read_attribution
-from flows.formats import Quarantine, choose_contact_lens_keys, parse_file_columns
-from flows.formats.csv_turns import columns_from_mapping
+from flows.formats import Quarantine, choose_contact_lens_keys
 from flows.history import read_history
 from flows.ledger import STATES, WeekSelection, sampled_turns, select_week
-from flows.loading import LoadedShard, load_objects, merge_shards
-from flows.publish import publish, week_prefix
+from flows.load_workers import ShardJob, load_pool, load_shard_with
+from flows.loading import LoadedShard, merge_shards
+from flows.publish import WeekPublisher, week_prefix
 from flows.render import (
     TEAM_SUMMARY_FILE,
+    iter_rendered,
     lighter_gc,
+    render_pool,
     render_scorecard_pdf,
     render_team_summary_pdf,
-    render_week_pdfs,
     scorecard_file_name,
 )
 from flows.report_data import WeekReport, build_week_report, published_scores_table
@@ -98,23 +99,13 @@ def attribution(settings: Settings, week: IsoWeek) -> Attribution | None:
 
 @s3_task("load-shard")
 def load_shard(
-    settings: Settings, objects: list[StoredObject], agents: Attribution | None
+    settings: Settings,
+    objects: list[StoredObject],
+    agents: Attribution | None,
+    pool: Executor | None = None,
 ) -> LoadedShard:
-    """Fetch and parse a shard of files; bad files are quarantined, not raised."""
-    columns = columns_from_mapping(settings.csv_columns) if settings.csv_columns else None
-    parser = partial(
-        parse_file_columns,
-        format=settings.format,
-        max_bytes=settings.max_file_bytes,
-        csv_columns=columns,
-    )
-    return load_objects(
-        input_store(settings),
-        objects,
-        max_bytes=settings.max_file_bytes,
-        parser=parser,
-        attribution=agents,
-    )
+    """Fetch and parse a shard of files (in a worker process when given a pool)."""
+    return load_shard_with(pool, ShardJob(settings, objects, agents))
 
 
 @task(name="sample", cache_policy=NO_CACHE)
@@ -152,9 +143,22 @@ def history(settings: Settings, week: IsoWeek) -> pl.DataFrame:
 
 
 @task(name="render", cache_policy=NO_CACHE)
-def render(report: WeekReport, settings: Settings) -> dict[str, bytes]:
-    """Every agent's scorecard and the team summary as PDF bytes (a process per core)."""
-    return render_week_pdfs(report, page_size=settings.page_size, workers=settings.render_workers)
+def render(
+    report: WeekReport,
+    settings: Settings,
+    sinks: Sequence[WeekPublisher],
+    pool: Executor | None = None,
+) -> int:
+    """Render every scorecard and the team summary (a process per core), each PDF handed to
+    the publishers as soon as it is made; returns how many."""
+    made = 0
+    for done in iter_rendered(
+        report, page_size=settings.page_size, workers=settings.render_workers, pool=pool
+    ):
+        for sink in sinks:
+            sink.put(done.name, done.data)
+        made += 1
+    return made
 
 
 @task(name="render-chunk", cache_policy=NO_CACHE)
@@ -173,10 +177,15 @@ def render_chunk(payload: bytes, settings: Settings) -> dict[str, bytes]:
     return files
 
 
-def render_all(report: WeekReport, settings: Settings) -> dict[str, bytes]:
+def render_all(
+    report: WeekReport,
+    settings: Settings,
+    sinks: Sequence[WeekPublisher],
+    pool: Executor | None = None,
+) -> int:
     """Render here with a process pool, or spread chunks of agents over the Dask workers."""
     if not settings.distributed:
-        return render(opaque(report), settings)
+        return render(opaque(report), settings, opaque(sinks), opaque(pool))
     n = len(report.agents)
     step = max(1, -(-n // (4 * max(1, settings.dask_workers or 4))))
     # Chunks travel as pickled bytes: Prefect would otherwise walk every object of every chunk,
@@ -186,22 +195,35 @@ def render_all(report: WeekReport, settings: Settings) -> dict[str, bytes]:
         for i in range(0, max(n, 1), step)
     ]
     futures = [render_chunk.submit(p, settings) for p in payloads]
-    files: dict[str, bytes] = {}
+    made = 0
     for future in futures:
-        files.update(future.result())
-    return files
+        files = future.result()
+        for sink in sinks:
+            sink.put_all(files)
+        made += len(files)
+    return made
+
+
+@s3_task("start-publish")
+def start_publishing(settings: Settings, week: IsoWeek) -> list[WeekPublisher]:
+    """Publishers of the week's outputs (output store, and ./out when set): from here on the
+    week has no manifest until every file of this run is written."""
+    sinks = [WeekPublisher(output_store(settings), week_prefix(settings.output_prefix, str(week)))]
+    if settings.out_dir is not None:
+        sinks.append(WeekPublisher(LocalStore(settings.out_dir), f"{week}/"))
+    return sinks
 
 
 @s3_task("publish")
 def publish_outputs(
-    settings: Settings, week: IsoWeek, files: dict[str, bytes], manifest: dict[str, Any]
+    sinks: Sequence[WeekPublisher], files: dict[str, bytes], manifest: dict[str, Any]
 ) -> dict[str, Any]:
-    """Write the outputs to the output store (and ./out), manifest last."""
-    prefix = week_prefix(settings.output_prefix, str(week))
-    full = publish(output_store(settings), prefix, files, manifest)
-    if settings.out_dir is not None:
-        publish(LocalStore(settings.out_dir), f"{week}/", files, manifest)
-    return full
+    """Write the tables, wait for every upload, remove stale files, then the manifest."""
+    written = []
+    for sink in sinks:
+        sink.put_all(files)
+        written.append(sink.finish(manifest))
+    return written[0]
 
 
 def agent_chunks(sampled: pl.DataFrame, target: int = SCORE_CHUNK_CONTACTS) -> list[list[str]]:
@@ -260,11 +282,15 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
     logger.info("Listed %d files", len(listing.objects))
     with clock("load"):
         shard_list = shards_of(listing.objects, settings.shard_size)
-        shards = (
-            load_shard.map(unmapped(settings), shard_list, unmapped(agents)).result()
-            if shard_list
-            else []
-        )
+        with load_pool(settings, len(listing.objects)) as pool:
+            if not shard_list:
+                shards = []
+            elif pool is None:  # quote() would not survive the trip to a Dask worker
+                shards = load_shard.map(unmapped(settings), shard_list, unmapped(agents)).result()
+            else:
+                shards = load_shard.map(
+                    unmapped(settings), shard_list, unmapped(agents), unmapped(opaque(pool))
+                ).result()
         loaded = merge_shards(shards)
     with clock("sample"):
         selection = sample_week(opaque(loaded), opaque(listing), settings, iso)
@@ -298,35 +324,46 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
         Quarantine(r["key"], r["reason"])
         for r in selection.ledger.filter(pl.col("state") == "quarantined").iter_rows(named=True)
     ]
-    with clock("report"):
-        table = published_scores_table(str(iso), scores, selection.sampled)
-        report = build_week_report(
-            week=str(iso),
-            scores=scores,
-            findings=findings,
-            contacts=selection.sampled,
-            history=history(settings, iso),
-            quarantined=[(q.key, q.reason) for q in quarantined],
-            rubric_version=rubric.version,
-            code_version=code_version(),
-            timezone=settings.timezone,
-            turns=week_turns,
+    with ExitStack() as stack:
+        # The render workers start now and warm up while the report is being built.
+        pool = (
+            None
+            if settings.distributed
+            else stack.enter_context(render_pool(settings.render_workers))
         )
-        del week_turns
-    with clock("render"):
-        files = render_all(report, settings)
-    files["scores.parquet"] = _parquet(table)
-    files["scores.csv"] = table.write_csv().encode()
-    files["ledger.csv"] = selection.ledger.write_csv().encode()
-    manifest = build_manifest(settings, iso, rubric.version, selection, quarantined)
-    with clock("publish"):
-        full = publish_outputs(settings, iso, opaque(files), opaque(manifest))
+        with clock("report"):
+            table = published_scores_table(str(iso), scores, selection.sampled)
+            report = build_week_report(
+                week=str(iso),
+                scores=scores,
+                findings=findings,
+                contacts=selection.sampled,
+                history=history(settings, iso),
+                quarantined=[(q.key, q.reason) for q in quarantined],
+                rubric_version=rubric.version,
+                code_version=code_version(),
+                timezone=settings.timezone,
+                turns=week_turns,
+            )
+            del week_turns
+        sinks = start_publishing(settings, iso)
+        stack.callback(_close_all, sinks)
+        with clock("render"):
+            render_all(report, settings, sinks, pool)
+        tables = {
+            "scores.parquet": _parquet(table),
+            "scores.csv": table.write_csv().encode(),
+            "ledger.csv": selection.ledger.write_csv().encode(),
+        }
+        manifest = build_manifest(settings, iso, rubric.version, selection, quarantined)
+        with clock("publish"):
+            full = publish_outputs(opaque(sinks), opaque(tables), opaque(manifest))
     create_markdown_artifact(
         key=f"rapport-{str(iso).lower()}",
         markdown=week_table_markdown(str(iso), table),
         description=f"Rapport scores for {iso}",
     )
-    logger.info("Published %d files for %s", len(files), iso)
+    logger.info("Published %d files for %s", len(full["files"]), iso)
     return {
         "week": str(iso),
         "output": output_store(settings).url(week_prefix(settings.output_prefix, str(iso))),
@@ -350,6 +387,11 @@ class StageClock:
             yield
         finally:
             self.seconds[name] = round(time.perf_counter() - start, 3)
+
+
+def _close_all(sinks: Sequence[WeekPublisher]) -> None:
+    for sink in sinks:
+        sink.close()
 
 
 def _parquet(table: pl.DataFrame) -> bytes:

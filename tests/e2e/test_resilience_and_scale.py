@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 from pypdf import PdfReader
 
+from flows import load_workers
 from flows.runners import weekly_flow
 from flows.weekly import weekly_audit
 from tests.e2e.conftest import WEEKS, Bucket
@@ -69,3 +70,25 @@ def test_dask_local_cluster_gives_the_same_outputs_as_the_default_runner(
     assert set(manifest["files"]) == set(default_manifest["files"])
     assert bucket.scores(WEEK).equals(default_scores)
     assert _text(bucket, f"{agent}.pdf") == default_text
+
+
+def test_loading_in_worker_processes_gives_the_same_outputs_as_threads(
+    generated_bucket: Bucket, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bucket = generated_bucket
+    weekly_audit(week=WEEK, settings=bucket.settings(load_workers=1, shard_size=4))
+    threads_manifest, threads_scores = bucket.manifest(WEEK), bucket.scores(WEEK)
+    threads_ledger = _ledger(bucket)
+
+    monkeypatch.setattr(load_workers, "MIN_FILES_FOR_PROCESSES", 1)
+    settings = bucket.settings(load_workers=2, shard_size=4)
+    assert load_workers.wants_processes(settings, 2)
+    weekly_audit(week=WEEK, settings=settings)
+
+    manifest = bucket.manifest(WEEK)
+    assert manifest["sampled"] == threads_manifest["sampled"]
+    assert manifest["counts"] == threads_manifest["counts"]
+    assert manifest["quarantined"] == threads_manifest["quarantined"]
+    assert manifest["counts"]["quarantined"] > 0  # the generated broken files
+    assert bucket.scores(WEEK).equals(threads_scores)
+    assert _ledger(bucket).equals(threads_ledger)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ import pytest
 
 from checks.transcript import CRITERIA
 from flows.report_data import (
+    CARD_CONTACT_ROWS,
     PUBLISHED_SCORES_SCHEMA,
     WeekReport,
     build_week_report,
@@ -221,7 +223,8 @@ def test_generated_week_numbers_match_independent_polars(
     assert names == sorted(names)
     for card in report.agents:
         e = expected[card.agent_id]
-        assert card.contacts_sampled == e["n"] == len(card.contacts)
+        assert card.contacts_sampled == e["n"]
+        assert len(card.contacts) == min(e["n"], CARD_CONTACT_ROWS)
         assert card.overall == pytest.approx(e["overall"])
         for crit in card.criteria:
             assert crit.applied == e[f"applied_{crit.key}"]
@@ -232,14 +235,17 @@ def test_generated_week_numbers_match_independent_polars(
         assert signals["dismissive"] == str(e["dismissive"])
         assert signals["broken_record"] == str(e["und"])
         mine = s.filter(pl.col("agent_id") == card.agent_id)
-        assert {r.contact_id for r in card.contacts} == set(mine["contact_id"])
+        overall_of = dict(zip(mine["contact_id"], mine["overall"], strict=True))
         started = (
             f["contacts"]
             .filter(pl.col("agent_id") == card.agent_id)
             .sort("started_at", "contact_id")["contact_id"]
             .to_list()
         )
-        assert [r.contact_id for r in card.contacts] == started
+        # the lowest-scoring (ties in date order), listed in date order
+        ranked = sorted(started, key=lambda c: (overall_of[c] is None, overall_of[c] or 0.0))
+        lowest = set(ranked[:CARD_CONTACT_ROWS])
+        assert [r.contact_id for r in card.contacts] == [c for c in started if c in lowest]
     assert report.team.n_contacts == s.height
     overall = [a.overall for a in report.team.agents if a.overall is not None]
     assert overall == sorted(overall, reverse=True)
@@ -264,7 +270,7 @@ def test_generated_week_quotes_come_from_the_agents_turns(
         points = (*c.went_well, *c.focus)
         quotes = [p.quote for p in points if p.quote]
         quotes += [m.quote for m in (c.best, c.worst) if m and m.quote]
-        own = {r.contact_id for r in card.contacts}
+        own = set(f["scores"].filter(pl.col("agent_id") == card.agent_id)["contact_id"])
         for p in points:
             assert set(p.contact_ids) <= own
             assert list(p.contact_ids) == sorted(set(p.contact_ids))
@@ -299,9 +305,34 @@ def test_generated_week_coaching_equals_one_agent_at_a_time(
             contact_dates=dates,
         )
         assert card.coaching == alone
+        listed = [r.contact_id for r in card.contacts]
         assert [r.date for r in card.contacts] == [
             ts.astimezone(ZoneInfo("America/New_York")).strftime("%a %d %b %H:%M")
             for ts in f["contacts"]
-            .filter(pl.col("agent_id") == aid)
+            .filter(pl.col("contact_id").is_in(listed))
             .sort("started_at", "contact_id")["started_at"]
         ]
+
+
+def test_a_busy_card_lists_its_lowest_scoring_contacts_in_date_order() -> None:
+    agent = weak_agent()
+    base = agent.contacts
+    scores = [70.0, 40.0, None, 90.0, 40.0, 55.0, 10.0, 85.0, 60.0, 40.0, 95.0, 20.0]
+    agent.contacts = [
+        replace(
+            base[i % len(base)],
+            contact_id=f"c-9{i:03d}",
+            day=i % 7,
+            scores=(s, s, s, s),
+        )
+        for i, s in enumerate(scores)
+    ]
+    card = build(agents=[agent]).agents[0]
+
+    assert card.contacts_sampled == len(scores)
+    assert len(card.contacts) == CARD_CONTACT_ROWS < len(scores)
+    by_date = sorted(range(len(scores)), key=lambda i: (i % 7, i))  # the card's date order
+    ranked = sorted(by_date, key=lambda i: (scores[i] is None, scores[i] or 0.0))
+    expected = [f"c-9{i:03d}" for i in by_date if i in ranked[:CARD_CONTACT_ROWS]]
+    assert [r.contact_id for r in card.contacts] == expected
+    assert all(r.overall is not None and r.overall <= 40.0 for r in card.contacts)

@@ -1,0 +1,83 @@
+"""Load shards in worker processes: parsing is Python, and one process's GIL caps it at a core."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from typing import Final
+
+from flows.attribution import Attribution
+from flows.formats import parse_file_columns
+from flows.formats.csv_turns import columns_from_mapping
+from flows.loading import LoadedShard, load_objects
+from flows.settings import Settings
+from flows.store import StoredObject
+from flows.stores import input_store
+
+# Below this many files a week loads in threads here: starting workers costs ~2 s.
+MIN_FILES_FOR_PROCESSES: Final = 400
+
+
+@dataclass(frozen=True, slots=True)
+class ShardJob:
+    """One shard to fetch and parse, with everything a worker process needs to do it."""
+
+    settings: Settings
+    objects: list[StoredObject]
+    attribution: Attribution | None
+
+
+def run_shard(job: ShardJob) -> LoadedShard:
+    """Fetch and parse a shard's files into frames; bad files are quarantined, not raised."""
+    settings = job.settings
+    columns = columns_from_mapping(settings.csv_columns) if settings.csv_columns else None
+    parser = partial(
+        parse_file_columns,
+        format=settings.format,
+        max_bytes=settings.max_file_bytes,
+        csv_columns=columns,
+    )
+    return load_objects(
+        input_store(settings),
+        job.objects,
+        max_bytes=settings.max_file_bytes,
+        parser=parser,
+        attribution=job.attribution,
+    )
+
+
+def load_shard_with(pool: Executor | None, job: ShardJob) -> LoadedShard:
+    """Run a shard in the pool's worker processes, or here when there is no pool."""
+    return run_shard(job) if pool is None else pool.submit(run_shard, job).result()
+
+
+def _worker_init() -> None:
+    # Each worker builds frames from lists: one polars thread apiece leaves the cores to parsing.
+    os.environ["POLARS_MAX_THREADS"] = "1"
+
+
+def wants_processes(settings: Settings, n_files: int) -> bool:
+    """Whether a week this large loads in worker processes (never inside Dask's own workers)."""
+    return (
+        not settings.distributed
+        and settings.load_workers > 1
+        and n_files >= (MIN_FILES_FOR_PROCESSES)
+    )
+
+
+@contextmanager
+def load_pool(settings: Settings, n_files: int) -> Iterator[Executor | None]:
+    """Worker processes for loading a large week (spawned: forking after polars can deadlock)."""
+    if not wants_processes(settings, n_files):
+        yield None
+        return
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=settings.load_workers, mp_context=ctx, initializer=_worker_init
+    ) as pool:
+        yield pool
