@@ -70,12 +70,15 @@ def upload(endpoint: str, bucket: str, agents: int, contacts: int) -> tuple[int,
     return n, time.perf_counter() - start
 
 
-def _rss_mib() -> float:
-    """This process's resident memory now (Linux /proc), in MiB."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+def _rss_mib(pid: str = "self") -> float:
+    """A process's resident memory now (Linux /proc), in MiB."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return 0.0
 
 
@@ -120,6 +123,7 @@ def run_one(endpoint: str, bucket: str, sample: str, out: str) -> None:
     )
     moto_pid = int(os.environ["BENCH_MOTO_PID"]) if "BENCH_MOTO_PID" in os.environ else None
     samples: list[tuple[float, float]] = []
+    tree: list[float] = []  # the flow process plus its live load and render workers
     cpu: list[tuple[float, float, float]] = []  # (time, flow + workers, S3 server)
     done = threading.Event()
 
@@ -127,6 +131,7 @@ def run_one(endpoint: str, bucket: str, sample: str, out: str) -> None:
         while not done.wait(0.25):
             now = time.perf_counter()
             samples.append((now, _rss_mib()))
+            tree.append(samples[-1][1] + sum(_rss_mib(pid) for pid in _child_pids()))
             cpu.append((now, _cpu_seconds(), _cpu_seconds(moto_pid) if moto_pid else 0.0))
 
     sampler = threading.Thread(target=sample_rss, daemon=True)
@@ -166,6 +171,7 @@ def run_one(endpoint: str, bucket: str, sample: str, out: str) -> None:
                 "scored": result["counts"]["scored"],
                 "agents": result["agents"],
                 "peak_rss_mib": round(peak_self),
+                "peak_tree_rss_mib": round(max(tree, default=0.0)),
                 "peak_stage": stage_at_peak,
                 "stage_cpu_s": stage_cpu,
             }
@@ -225,8 +231,8 @@ def run_scales(args: argparse.Namespace, endpoint: str) -> None:
             print(
                 f"  sample={sample:>3}: {r['wall_s']:.1f} s wall, {r['scored']:,} scored, "
                 f"{r['agents']} scorecards; stages (s): {stages}; "
-                f"peak RSS {r['peak_rss_mib']} MiB (flow process, during {r['peak_stage']}; "
-                "not counting the render worker processes)"
+                f"peak RSS {r['peak_rss_mib']} MiB (flow process, during {r['peak_stage']}), "
+                f"{r['peak_tree_rss_mib']} MiB with its load and render workers (sampled)"
             )
             cpu = ", ".join(f"{k} {a:.0f}+{b:.0f}" for k, (a, b) in r["stage_cpu_s"].items())
             print(f"    CPU seconds per stage (flow and its workers + S3 server): {cpu}")
