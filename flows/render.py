@@ -28,10 +28,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from flows import charts
 from flows.report_data import (
-    CARD_CONTACT_ROWS,
     CRITERION_LABELS,
     AgentCard,
-    ContactRow,
     TeamSummary,
     WeekReport,
 )
@@ -50,7 +48,6 @@ def scorecard_file_name(agent_id: str) -> str:
     return f"{name}.pdf"
 
 
-MAX_CONTACT_ROWS: Final = CARD_CONTACT_ROWS
 MAX_FLAGS_LISTED: Final = 12
 
 
@@ -192,18 +189,6 @@ def _iso(ts: datetime) -> str:
     return ts.strftime("%Y-%m-%dT%H:%M:%SZ") if ts.utcoffset() is not None else ts.isoformat()
 
 
-def _contact_rows(card: AgentCard) -> list[ContactRow]:
-    if len(card.contacts) <= MAX_CONTACT_ROWS:
-        return list(card.contacts)
-    # Keep the page limit: show the lowest-scoring contacts (the ones to open first), in date order.
-    order = sorted(
-        range(len(card.contacts)),
-        key=lambda i: (card.contacts[i].overall is None, card.contacts[i].overall or 0.0, i),
-    )
-    keep = sorted(order[:MAX_CONTACT_ROWS])
-    return [card.contacts[i] for i in keep]
-
-
 def scorecard_context(card: AgentCard) -> dict[str, Any]:
     """The flat template context for one scorecard (trend as inline SVG, bars as CSS)."""
     weeks = [p.week for p in card.trend]
@@ -211,7 +196,6 @@ def scorecard_context(card: AgentCard) -> dict[str, Any]:
     for key in CRITERION_LABELS:
         series[key] = [p.criteria.get(key) for p in card.trend]
     labels = {"overall": "Overall", **CRITERION_LABELS}
-    rows = _contact_rows(card)
     return {
         "card": card,
         "created": _iso(card.generated_at),
@@ -219,8 +203,9 @@ def scorecard_context(card: AgentCard) -> dict[str, Any]:
             c.key: charts.criterion_bar(c.score, c.team_median) for c in card.criteria
         },
         "trend_chart": charts.trend_svg(weeks, series, labels),
-        "contacts": rows,
-        "more_contacts": max(0, card.contacts_sampled - len(rows)),
+        # report_data keeps the lowest-scoring few in date order; scores.csv has them all
+        "contacts": card.contacts,
+        "more_contacts": max(0, card.contacts_sampled - len(card.contacts)),
     }
 
 
