@@ -66,7 +66,7 @@ def wants_processes(settings: Settings, n_files: int) -> bool:
     return (
         not settings.distributed
         and settings.load_workers > 1
-        and n_files >= (MIN_FILES_FOR_PROCESSES)
+        and n_files >= MIN_FILES_FOR_PROCESSES
     )
 
 

@@ -54,6 +54,10 @@ class WeekPublisher:
     def put(self, name: str, data: bytes) -> None:
         """Start uploading one file (uploads run in threads; errors surface in finish)."""
         self.digests[name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        if len(self._pending) >= 2 * PUT_THREADS:
+            # let go of the bytes of finished uploads (a week of PDFs is ~100 MB); failed ones
+            # stay for wait() to try again
+            self._pending = [p for p in self._pending if not p[2].done() or p[2].exception()]
         self._pending.append((name, data, self._pool.submit(self._upload, name, data)))
 
     def _upload(self, name: str, data: bytes) -> None:

@@ -75,7 +75,8 @@ class FailingStore(RecordingStore):
 def test_files_streamed_one_by_one_publish_like_a_batch(tmp_path: Path) -> None:
     batch, streamed = LocalStore(tmp_path / "batch"), RecordingStore(tmp_path / "stream")
     prefix = week_prefix("scorecards", "2026-W47")
-    files = {f"a-{i}.pdf": f"%PDF {i}".encode() for i in range(20)} | {"scores.csv": b"x"}
+    # more files than the publisher keeps in flight, so finished uploads get pruned
+    files = {f"a-{i}.pdf": f"%PDF {i}".encode() for i in range(80)} | {"scores.csv": b"x"}
     expected = publish(batch, prefix, files, {"week": "2026-W47"})
 
     publisher = WeekPublisher(streamed, prefix)
