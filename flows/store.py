@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,15 +70,21 @@ class S3Store:
         self.region = region
         self.page_size = page_size
         self._client: S3Client | None = None
+        self._lock = threading.Lock()
 
     @property
     def client(self) -> S3Client:
         """The boto3 client, created on first use (so stores pickle across processes)."""
-        if self._client is None:
-            self._client = boto3.client(
-                "s3", endpoint_url=self.endpoint_url, region_name=self.region, config=S3_RETRIES
-            )
-        return self._client
+        # boto3 clients are thread-safe once made; making them from threads at once is not.
+        with self._lock:
+            if self._client is None:
+                self._client = boto3.client(
+                    "s3",
+                    endpoint_url=self.endpoint_url,
+                    region_name=self.region,
+                    config=S3_RETRIES,
+                )
+            return self._client
 
     def __getstate__(self) -> dict[str, object]:
         return {
@@ -94,6 +101,7 @@ class S3Store:
         self.region = str(state["region"])
         self.page_size = int(str(state["page_size"]))
         self._client = None
+        self._lock = threading.Lock()
 
     def list(self, prefix: str) -> Iterator[StoredObject]:
         """List with pagination."""

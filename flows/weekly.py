@@ -6,7 +6,7 @@ import io
 import pickle
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -65,6 +65,7 @@ def s3_task(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
     return task(name=name, retries=RETRIES, retry_delay_seconds=RETRY_DELAYS, cache_policy=NO_CACHE)
 
 
+LIST_THREADS = 8
 SCORE_CHUNK_CONTACTS = 10_000
 SCORE_CONCURRENCY = 2
 
@@ -81,11 +82,15 @@ class Listing:
 def list_week(settings: Settings, week: IsoWeek) -> Listing:
     """List only the week's day partitions under every input prefix (paginated)."""
     store = input_store(settings)
-    found: dict[str, StoredObject] = {}
-    for prefix in settings.input_prefixes:
-        for day in week.utc_days(settings.timezone):
-            for obj in store.list(day_prefix(prefix, day)):
-                found[obj.key] = obj
+    parts = [
+        day_prefix(prefix, day)
+        for prefix in settings.input_prefixes
+        for day in week.utc_days(settings.timezone)
+    ]
+    # Day partitions list at once: each is a chain of pages, one request after another.
+    with ThreadPoolExecutor(max_workers=min(LIST_THREADS, max(1, len(parts)))) as pool:
+        listed = list(pool.map(lambda part: list(store.list(part)), parts))
+    found: dict[str, StoredObject] = {obj.key: obj for objs in listed for obj in objs}
     # Contact Lens keeps raw and redacted copies of a contact: read only the preferred one.
     kept, dropped = choose_contact_lens_keys(sorted(found))
     return Listing([found[k] for k in kept], dropped)

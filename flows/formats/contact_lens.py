@@ -73,8 +73,8 @@ def choose_contact_lens_keys(keys: Iterable[str]) -> tuple[list[str], dict[str, 
         for key in keys
         if (cid := contact_lens_contact_id(key)) is not None and key not in kept_set
     }
-    kept = [k for k in keys if k in kept_set or k in others]
-    return list(dict.fromkeys(kept)), dropped
+    kept_set.update(others)
+    return list(dict.fromkeys(k for k in keys if k in kept_set)), dropped
 
 
 def _preference(key: str) -> tuple[bool, str, str]:

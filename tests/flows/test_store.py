@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import pickle
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -53,3 +56,28 @@ def test_s3_store_pickles_without_its_client(s3_store: S3Store) -> None:
 def test_local_store_refuses_keys_outside_its_root(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="escapes"):
         LocalStore(tmp_path / "root").put("../evil", b"x")
+
+
+def test_s3_store_makes_one_client_when_threads_first_use_it_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made: list[object] = []
+    start = threading.Barrier(8)
+
+    def slow_client(*args: object, **kwargs: object) -> object:
+        time.sleep(0.05)  # widen the window in which a second thread could also make one
+        made.append(object())
+        return made[-1]
+
+    monkeypatch.setattr("flows.store.boto3.client", slow_client)
+    store = S3Store("bucket")
+
+    def first_use() -> object:
+        start.wait()
+        return store.client
+
+    with ThreadPoolExecutor(8) as pool:
+        clients = list(pool.map(lambda _: first_use(), range(8)))
+    assert len(made) == 1
+    assert all(c is made[0] for c in clients)
+    assert pickle.loads(pickle.dumps(store)).client is not made[0]
