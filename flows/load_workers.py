@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -18,6 +16,7 @@ from flows.loading import LoadedShard, load_objects
 from flows.settings import Settings
 from flows.store import StoredObject
 from flows.stores import input_store
+from flows.worker_pool import spawn_pool
 
 # Below this many files a week loads in threads here: starting workers costs ~2 s.
 MIN_FILES_FOR_PROCESSES: Final = 400
@@ -56,11 +55,6 @@ def load_shard_with(pool: Executor | None, job: ShardJob) -> LoadedShard:
     return run_shard(job) if pool is None else pool.submit(run_shard, job).result()
 
 
-def _worker_init() -> None:
-    # Each worker builds frames from lists: one polars thread apiece leaves the cores to parsing.
-    os.environ["POLARS_MAX_THREADS"] = "1"
-
-
 def wants_processes(settings: Settings, n_files: int) -> bool:
     """Whether a week this large loads in worker processes (never inside Dask's own workers)."""
     return (
@@ -72,12 +66,9 @@ def wants_processes(settings: Settings, n_files: int) -> bool:
 
 @contextmanager
 def load_pool(settings: Settings, n_files: int) -> Iterator[Executor | None]:
-    """Worker processes for loading a large week (spawned: forking after polars can deadlock)."""
+    """Worker processes for loading a large week, or None when it loads here."""
     if not wants_processes(settings, n_files):
         yield None
         return
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=settings.load_workers, mp_context=ctx, initializer=_worker_init
-    ) as pool:
+    with spawn_pool(settings.load_workers) as pool:
         yield pool

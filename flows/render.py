@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import gc
 import logging
-import multiprocessing
 import os
 import re
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +32,7 @@ from flows.report_data import (
     TeamSummary,
     WeekReport,
 )
+from flows.worker_pool import spawn_pool
 
 ASSETS_DIR: Final = Path(str(files("report_templates"))).resolve()
 ASSET_SUFFIXES: Final = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
@@ -276,9 +276,6 @@ def lighter_gc() -> Iterator[None]:
 
 
 def _worker_init() -> None:
-    # Workers only render; one polars thread each keeps both cores for WeasyPrint.
-    os.environ["POLARS_MAX_THREADS"] = "1"
-    os.environ["MPLBACKEND"] = "Agg"
     # Load fonts and stylesheets once, then keep that long-lived heap out of every GC pass.
     html_to_pdf('<html lang="en"><body><p>warm-up</p></body></html>')
     gc.collect()
@@ -302,11 +299,7 @@ def render_pool(workers: int = 2) -> Iterator[Executor | None]:
     if n == 1:
         yield None
         return
-    # spawn, never fork: a forked child of a process that ran polars can deadlock.
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init) as pool:
-        for _ in range(n):
-            pool.submit(os.getpid)  # each waiting job starts one more worker
+    with spawn_pool(n, initializer=_worker_init) as pool:
         yield pool
 
 
