@@ -2,9 +2,14 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 UV := uv
+# The distribution's Python (PGO+LTO) over a slower pyenv/asdf build first on PATH; UV_PYTHON wins.
+FAST_PYTHON := $(shell bash infra/pick-python.sh)
+ifneq ($(FAST_PYTHON),)
+export UV_PYTHON ?= $(FAST_PYTHON)
+endif
 RUN := $(UV) run --frozen
 
-.PHONY: setup demo test lint format typecheck bench
+.PHONY: setup demo test lint format typecheck bench bench-flow
 
 setup:
 	@bash infra/setup-machine.sh
@@ -30,3 +35,6 @@ typecheck: setup
 bench: setup
 	$(RUN) python benchmarks/bench_scoring.py
 	$(RUN) python benchmarks/bench_render.py
+
+bench-flow: setup
+	$(RUN) python benchmarks/bench_flow.py

@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from machine import describe  # noqa: E402
+
 WEEK = "2026-W47"
 CREDS = {
     "AWS_ACCESS_KEY_ID": "bench",
@@ -209,6 +211,7 @@ def main() -> None:
     if args.run_one:
         run_one(*args.run_one)
         return
+    print(describe())
     proc, endpoint = start_moto()
     os.environ["BENCH_MOTO_PID"] = str(proc.pid)
     # Scheduled runs report to a long-lived Prefect server; start one once, like the S3

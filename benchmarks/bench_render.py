@@ -14,6 +14,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
+from machine import describe
 
 from checks.results import FINDINGS_SCHEMA, SCORES_SCHEMA
 from checks.transcript import CONTACTS_SCHEMA, CRITERIA, SIGNALS, TURNS_SCHEMA
@@ -231,6 +232,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--page-size", default="A4")
     args = parser.parse_args()
+    print(describe())
 
     t0 = time.perf_counter()
     frames = synthetic_week(args.agents)

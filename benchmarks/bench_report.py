@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import polars as pl
+from machine import describe
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -115,6 +116,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()))
     args = ap.parse_args()
+    print(describe())
 
     f = scored_week(
         args.week, args.agents, args.per_agent, args.seed, args.agents_per_chunk, args.cache

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
+from machine import describe
 
 if TYPE_CHECKING:
     from checks.rubric import Rubric
@@ -85,6 +86,7 @@ def main() -> int:
     ap.add_argument("--agents-per-chunk", type=int, default=50)
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
+    print(describe())
 
     t0 = time.perf_counter()
     _, turns = large_week_frames(args.week, args.agents, args.contacts, args.seed)
