@@ -3,9 +3,11 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 UV := uv
 # The distribution's Python (PGO+LTO) over a slower pyenv/asdf build first on PATH; UV_PYTHON wins.
+ifndef UV_PYTHON
 FAST_PYTHON := $(shell bash infra/pick-python.sh)
 ifneq ($(FAST_PYTHON),)
-export UV_PYTHON ?= $(FAST_PYTHON)
+export UV_PYTHON := $(FAST_PYTHON)
+endif
 endif
 RUN := $(UV) run --frozen
 

@@ -19,7 +19,12 @@ from machine import describe
 from checks.results import FINDINGS_SCHEMA, SCORES_SCHEMA
 from checks.transcript import CONTACTS_SCHEMA, CRITERIA, SIGNALS, TURNS_SCHEMA
 from flows.render import TEAM_SUMMARY_FILE, render_week_pdfs_timed
-from flows.report_data import PUBLISHED_SCORES_SCHEMA, build_week_report, week_bounds
+from flows.report_data import (
+    PUBLISHED_SCORES_SCHEMA,
+    build_week_report,
+    published_scores_table,
+    week_bounds,
+)
 
 WEEK = "2026-W47"
 
@@ -239,9 +244,8 @@ def main() -> None:
     t1 = time.perf_counter()
     report = build_week_report(
         week=WEEK,
-        scores=frames["scores"],
+        table=published_scores_table(WEEK, frames["scores"], frames["contacts"]),
         findings=frames["findings"],
-        contacts=frames["contacts"],
         history=frames["history"],
         quarantined=[("in/2026/11/18/broken.json", "not valid JSON")],
         rubric_version="bench-1",

@@ -136,9 +136,8 @@ def main() -> int:
             "build_week_report",
             lambda: build_week_report(
                 week=args.week,
-                scores=f["scores"],
+                table=published_scores_table(args.week, f["scores"], f["contacts"]),
                 findings=f["findings"],
-                contacts=f["contacts"],
                 history=history,
                 quarantined=[],
                 rubric_version="bench",

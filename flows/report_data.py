@@ -390,9 +390,8 @@ def _history(
 def build_week_report(
     *,
     week: str,
-    scores: pl.DataFrame,
+    table: pl.DataFrame,
     findings: pl.DataFrame,
-    contacts: pl.DataFrame,
     history: pl.DataFrame,
     quarantined: Sequence[tuple[str, str]],
     rubric_version: str,
@@ -401,10 +400,10 @@ def build_week_report(
     turns: pl.DataFrame | None = None,
     generated_at: datetime | None = None,
 ) -> WeekReport:
-    """Build every agent card and the team summary for one ISO week."""
+    """Build every agent card and the team summary for one ISO week from its published score
+    table (published_scores_table), so the PDFs and scores.csv show the same numbers."""
     generated = generated_at or datetime.now(UTC)
     dates_label = week_dates_label(week)
-    table = published_scores_table(week, scores, contacts)
     now_means = {r["agent_id"]: r for r in _agent_means(table, ["agent_id"]).iter_rows(named=True)}
     counts = {r["agent_id"]: r for r in _agent_counts(table).iter_rows(named=True)}
     names: dict[str, str] = {}

@@ -340,9 +340,8 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
             table = published_scores_table(str(iso), scores, selection.sampled)
             report = build_week_report(
                 week=str(iso),
-                scores=scores,
+                table=table,
                 findings=findings,
-                contacts=selection.sampled,
                 history=history(settings, iso),
                 quarantined=[(q.key, q.reason) for q in quarantined],
                 rubric_version=rubric.version,

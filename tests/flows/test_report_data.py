@@ -38,9 +38,8 @@ def build(history: pl.DataFrame | None = None, agents: list[A] | None = None) ->
     f = frames(WEEK, agents or [strong_agent(), weak_agent()])
     return build_week_report(
         week=WEEK,
-        scores=f["scores"],
+        table=published_scores_table(WEEK, f["scores"], f["contacts"]),
         findings=f["findings"],
-        contacts=f["contacts"],
         history=history if history is not None else PUBLISHED_SCORES_SCHEMA.to_frame(),
         quarantined=[("in/2026/11/17/bad.json", f"bad JSON near {RAW_EMAIL}")],
         rubric_version="rubric-test-1",
@@ -135,9 +134,8 @@ def test_published_table_schema_and_masking() -> None:
     assert all(c in table.columns for c in CRITERIA)
     back = build_week_report(
         week="2026-W48",
-        scores=f["scores"],
+        table=published_scores_table("2026-W48", f["scores"], f["contacts"]),
         findings=f["findings"],
-        contacts=f["contacts"],
         history=table,
         quarantined=[],
         rubric_version="r",
@@ -150,9 +148,8 @@ def test_empty_findings_and_no_turns() -> None:
     f = frames(WEEK, [strong_agent()])
     report = build_week_report(
         week=WEEK,
-        scores=f["scores"],
+        table=published_scores_table(WEEK, f["scores"], f["contacts"]),
         findings=f["findings"].clear(),
-        contacts=f["contacts"],
         history=PUBLISHED_SCORES_SCHEMA.to_frame(),
         quarantined=[],
         rubric_version="r",
@@ -184,9 +181,8 @@ def generated() -> dict[str, pl.DataFrame]:
 def _generated_report(f: dict[str, pl.DataFrame], tz: str = "UTC") -> WeekReport:
     return build_week_report(
         week=WEEK,
-        scores=f["scores"],
+        table=published_scores_table(WEEK, f["scores"], f["contacts"]),
         findings=f["findings"],
-        contacts=f["contacts"],
         history=PUBLISHED_SCORES_SCHEMA.to_frame(),
         quarantined=[],
         rubric_version="r",
