@@ -42,7 +42,6 @@ from flows.formats import parse_file
 SHARED_EVAL: Final = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 DEFAULT_CS_DEV: Final = SHARED_EVAL / "cs-dev"
 DEFAULT_EPITOME: Final = SHARED_EVAL / "epitome-dev"
-DEFAULT_DIR: Final = DEFAULT_EPITOME
 THREADS_FILE: Final = "threads.jsonl"
 LABELS_FILE: Final = "labels.jsonl"
 
@@ -306,7 +305,7 @@ def as_voice(text: str) -> str:
 def _read_jsonl(path: Path) -> dict[str, dict[str, Any]]:
     """A JSON-lines file keyed by contact_id (a later line replaces an earlier one in place)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8").split("\n")
     except OSError as exc:
         raise EvalDataError(f"cannot read {path}: {exc.strerror or exc}") from exc
     out: dict[str, dict[str, Any]] = {}
@@ -684,7 +683,9 @@ def run_eval(
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m flows.evaluate [--cs-dev DIR] [--epitome DIR] [--voice] [--json]``."""
-    ap = argparse.ArgumentParser(prog="rapport eval", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(
+        prog="rapport eval", description="How well the checks agree with careful reviewers."
+    )
     ap.add_argument("--cs-dev", type=Path, default=DEFAULT_CS_DEV, help="cs-dev folder")
     ap.add_argument("--epitome", type=Path, default=DEFAULT_EPITOME, help="EPITOME folder")
     ap.add_argument("--voice", action="store_true", help="threads as voice transcripts")

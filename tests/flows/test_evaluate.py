@@ -32,6 +32,7 @@ from flows.evaluate import (
     SIGNAL_TARGETS,
     TARGETS,
     Confusion,
+    EvalDataError,
     as_voice,
     binary_metrics,
     cs_dev_report,
@@ -436,7 +437,7 @@ def test_missing_data_is_named(
 
 def test_cs_dev_folder_without_labels_is_named(tmp_path: Path) -> None:
     (tmp_path / "threads.jsonl").write_text("")
-    with pytest.raises(Exception, match=r"labels\.jsonl missing"):
+    with pytest.raises(EvalDataError, match=r"labels\.jsonl missing"):
         evaluate_cs_dev(tmp_path, load_rubric())
 
 
