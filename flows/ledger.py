@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Final
 
 import polars as pl
@@ -40,6 +40,15 @@ class WeekSelection:
     sampled: pl.DataFrame  # contact rows (CONTACTS_SCHEMA) chosen for scoring
 
 
+def within(column: str, start: datetime, end: datetime) -> pl.Expr:
+    """Rows whose instant lies in [start, end), whatever zones the bounds and the column carry."""
+    # polars refuses to compare datetimes of two zones (SchemaError): compare instants in UTC.
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("week bounds must carry a time zone")
+    at = pl.col(column).dt.convert_time_zone("UTC")
+    return (at >= pl.lit(start.astimezone(UTC))) & (at < pl.lit(end.astimezone(UTC)))
+
+
 def _redacted(key: pl.Expr) -> pl.Expr:
     return key.str.contains("(?i)/redacted/|_redacted")
 
@@ -58,6 +67,7 @@ def select_week(
 
     Duplicate rule: of several files holding one contact id, keep the redacted one, then the
     one with the greatest key (Contact Lens keys end with the analysis time, so the newest).
+    `start` and `end` are instants in any zone (IsoWeek.bounds of the configured zone).
     """
     ranked = contacts.with_columns(_redacted(pl.col("source_key")).alias("_red")).sort(
         ["contact_id", "_red", "source_key"], descending=[False, True, True]
@@ -66,7 +76,7 @@ def select_week(
     keep = ranked.filter(first).drop("_red")
     dupes = ranked.filter(~first).drop("_red")
 
-    in_week = (pl.col("started_at") >= start) & (pl.col("started_at") < end)
+    in_week = within("started_at", start, end)
     outside = keep.filter(~in_week)
     keep = keep.filter(in_week)
     unattributed = keep.filter(pl.col("agent_id").is_null())

@@ -118,7 +118,7 @@ def sample_week(
     shard: LoadedShard, listing: Listing, settings: Settings, week: IsoWeek
 ) -> WeekSelection:
     """Decide each contact's state and draw the reproducible per-agent sample."""
-    start, end = week.bounds(settings.timezone)
+    start, end = week.utc_bounds(settings.timezone)
     return select_week(
         shard.contacts,
         shard.quarantined,

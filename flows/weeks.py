@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -58,17 +58,23 @@ class IsoWeek:
         return IsoWeek.of(self.monday + timedelta(weeks=weeks))
 
     def bounds(self, tz: str = "UTC") -> tuple[datetime, datetime]:
-        """Start (inclusive) and end (exclusive) of the week in the given zone."""
+        """Start (inclusive) and end (exclusive) of the week: local midnights in the given zone."""
         zone = ZoneInfo(tz)
         start = datetime.combine(self.monday, time(), zone)
         end = datetime.combine(self.monday + timedelta(days=7), time(), zone)
         return start, end
 
+    def utc_bounds(self, tz: str = "UTC") -> tuple[datetime, datetime]:
+        """The same two instants in UTC: what timestamps (always stored in UTC) compare with."""
+        # Each midnight gets its own offset, so a week holding a DST change is 167 or 169 hours.
+        start, end = self.bounds(tz)
+        return start.astimezone(UTC), end.astimezone(UTC)
+
     def utc_days(self, tz: str = "UTC") -> list[date]:
         """UTC dates whose partitions can hold contacts of this week in the given zone."""
-        start, end = self.bounds(tz)
-        first = start.astimezone(ZoneInfo("UTC")).date()
-        last = (end - timedelta(microseconds=1)).astimezone(ZoneInfo("UTC")).date()
+        start, end = self.utc_bounds(tz)
+        first = start.date()
+        last = (end - timedelta(microseconds=1)).date()
         return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 

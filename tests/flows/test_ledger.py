@@ -100,3 +100,29 @@ def test_sampled_turns_without_duplicates() -> None:
     some = contacts.filter(pl.col("contact_id").is_in(["c1", "c3"]))
     got = sampled_turns(contacts, turns, some)
     assert sorted(set(got["contact_id"])) == ["c1", "c3"] and got.height == 4
+
+
+def test_week_bounds_in_any_zone_meet_utc_timestamps() -> None:
+    # Monday 00:00 in Berlin is Sunday 23:00 UTC: the bounds come in the configured zone.
+    start, end = WEEK.bounds("Europe/Berlin")
+    at = {"before": (15, 22, 59), "first": (15, 23, 1), "last": (22, 22, 59), "after": (22, 23, 1)}
+    contacts = [
+        Contact(
+            cid,
+            "a1",
+            (Turn("customer", "hi"), Turn("agent", "hello")),
+            started_at=datetime(2026, 11, day, hour, minute, tzinfo=UTC),
+            source_key=f"k/{cid}.json",
+        )
+        for cid, (day, hour, minute) in at.items()
+    ]
+    sel = select_week(
+        contacts_frame(contacts), [], week=str(WEEK), start=start, end=end, sample_size=None
+    )
+    states = dict(sel.ledger.select("contact_id", "state").iter_rows())
+    assert states == {
+        "before": "outside_week",
+        "first": "scored",
+        "last": "scored",
+        "after": "outside_week",
+    }

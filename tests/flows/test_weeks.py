@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -61,3 +61,35 @@ def test_utc_partitions_cover_a_zone_east_of_utc() -> None:
 def test_day_prefix() -> None:
     assert day_prefix("/transcripts/", date(2026, 1, 2)) == "transcripts/2026/01/02/"
     assert day_prefix("", date(2026, 1, 2)) == "2026/01/02/"
+
+
+@pytest.mark.parametrize(
+    ("week", "tz", "start", "end", "hours"),
+    [
+        # clocks go forward on Sunday 29 March: the week is an hour short
+        (
+            "2026-W13",
+            "Europe/Berlin",
+            "2026-03-22T23:00:00+00:00",
+            "2026-03-29T22:00:00+00:00",
+            167,
+        ),
+        # clocks go back on Sunday 1 November: an hour long
+        (
+            "2026-W44",
+            "America/Los_Angeles",
+            "2026-10-26T07:00:00+00:00",
+            "2026-11-02T08:00:00+00:00",
+            169,
+        ),
+        ("2026-W47", "Asia/Kolkata", "2026-11-15T18:30:00+00:00", "2026-11-22T18:30:00+00:00", 168),
+    ],
+)
+def test_utc_bounds_are_the_local_midnights_with_each_days_own_offset(
+    week: str, tz: str, start: str, end: str, hours: int
+) -> None:
+    first, last = IsoWeek.parse(week).utc_bounds(tz)
+    assert (first.isoformat(), last.isoformat()) == (start, end)
+    assert last - first == timedelta(hours=hours)
+    days = IsoWeek.parse(week).utc_days(tz)
+    assert (days[0], days[-1]) == (first.date(), (last - timedelta(microseconds=1)).date())
