@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,7 +14,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from flows.prefect_env import configure_prefect_defaults
+from flows.prefect_env import configure_prefect_defaults, user_set
 from flows.settings import Settings, load_settings
 from flows.store import LocalStore, ObjectStore, S3Store
 from flows.weeks import IsoWeek, last_complete_week, parse_weeks
@@ -21,6 +22,8 @@ from flows.weeks import IsoWeek, last_complete_week, parse_weeks
 configure_prefect_defaults()
 
 DEFAULT_SPEC = Path(__file__).resolve().parent.parent / "infra" / "prefect.yaml"
+# `rapport serve` registers its own deployment, apart from the worker's rapport-weekly.
+SERVE_NAME = "rapport-serve"
 
 app = typer.Typer(
     name="rapport",
@@ -239,35 +242,65 @@ def score(
 @app.command()
 def serve(
     spec: Annotated[Path, typer.Option(help="Prefect deployment file.")] = DEFAULT_SPEC,
+    name: Annotated[
+        str, typer.Option(help="Deployment name (never the worker's rapport-weekly).")
+    ] = SERVE_NAME,
 ) -> None:
-    """Run the weekly deployment on its schedule (uses PREFECT_API_URL, or starts a server)."""
+    """Run the weekly schedule in this process (PREFECT_API_URL's server, or a local one)."""
+    taken = _worker_deployments(spec)
+    if name in taken:
+        raise _fail(
+            f"--name {name!r} is a worker deployment of {spec}: `rapport serve` would take it "
+            "over (detach it from its work pool and pause it on exit); pick another name"
+        )
+    if os.environ.get("PREFECT_API_URL"):
+        _serve(spec, name, ui=True)
+        return
+    from flows.serve import prefect_home, prefect_server
+
+    # Prefect reads its settings once, when first imported (reading the spec imports it): the
+    # server must be up and PREFECT_API_URL set before that, or the schedule lands on a
+    # temporary server that has no scheduler and never runs it.
+    if "prefect.settings" in sys.modules:
+        raise _fail("Prefect was imported before its server was chosen; set PREFECT_API_URL")
+    log = prefect_home() / "rapport-serve-server.log"
+    # The CLI turns Prefect's UI off for its own processes; this server is for people to open.
+    ui = None if user_set("PREFECT_UI_ENABLED") else True
+    ui_on = ui or os.environ.get("PREFECT_UI_ENABLED", "").lower() in {"1", "true", "yes"}
+    console.print(
+        f"No PREFECT_API_URL set: starting a local Prefect server (log: {log})…", soft_wrap=True
+    )
+    with prefect_server(log=log, ui=ui) as api_url:
+        os.environ["PREFECT_API_URL"] = api_url
+        console.print(
+            f"Prefect server: {api_url.removesuffix('/api')} (stops with this process)",
+            soft_wrap=True,
+        )
+        _serve(spec, name, ui=ui_on)
+
+
+def _serve(spec_path: Path, name: str, ui: bool) -> None:
     from flows.deployment import load_deployment_spec
+    from flows.serve import serve_deployment
 
     try:
-        deployment = load_deployment_spec(spec)
+        spec = load_deployment_spec(spec_path)
     except ValueError as exc:
         raise _fail(str(exc)) from exc
-    if os.environ.get("PREFECT_API_URL"):
-        _serve(deployment)
-        return
-    from flows.serve import prefect_server
-
-    console.print("No PREFECT_API_URL set: starting a local Prefect server (SQLite)…")
-    with prefect_server() as api_url:
-        os.environ["PREFECT_API_URL"] = api_url
-        console.print(f"Prefect server: {api_url.removesuffix('/api')} (stops with this process)")
-        _serve(deployment)
+    serve_deployment(spec, name, console, ui=ui)
 
 
-def _serve(deployment: Any) -> None:
-    from flows.deployment import schedule_from_spec
-    from flows.weekly import weekly_audit
+def _worker_deployments(spec: Path) -> set[str]:
+    """The deployment names a Prefect file declares (read without Prefect; errors come later,
+    from the full check)."""
+    import yaml
 
-    weekly_audit.serve(
-        name=deployment.name,
-        schedules=[schedule_from_spec(deployment)],
-        parameters=deployment.parameters,
-    )
+    try:
+        doc = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return set()
+    entries = doc.get("deployments") if isinstance(doc, dict) else None
+    return {str(d.get("name")) for d in entries or [] if isinstance(d, dict)}
 
 
 @app.command(name="eval")

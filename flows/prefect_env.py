@@ -13,7 +13,17 @@ DEFAULTS = {
 }
 
 
+_DEFAULTED: set[str] = set()
+
+
 def configure_prefect_defaults() -> None:
     """Set Prefect env defaults without overriding anything the user set."""
     for name, value in DEFAULTS.items():
-        os.environ.setdefault(name, value)
+        if name not in os.environ:
+            os.environ[name] = value
+            _DEFAULTED.add(name)
+
+
+def user_set(name: str) -> bool:
+    """Whether a variable was in the environment before these defaults were applied."""
+    return name in os.environ and name not in _DEFAULTED
