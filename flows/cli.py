@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from flows.interrupts import signal_words, stop_on_signals, stop_signal
 from flows.prefect_env import configure_prefect_defaults, user_set
 from flows.settings import Settings, load_settings
 from flows.store import LocalStore, ObjectStore, S3Store
@@ -55,18 +56,41 @@ def _weeks(spec: str | None, settings: Settings) -> list[IsoWeek]:
 
 
 def run_weeks(settings: Settings, weeks: list[IsoWeek]) -> list[dict[str, Any]]:
-    """Run the weekly flow once per week, in order; a failed week does not stop the others."""
-    from flows.runners import weekly_flow
+    """Run the weekly flow once per week, in order; a failed week does not stop the others,
+    SIGTERM or Ctrl+C stops them all within seconds."""
+    results: list[dict[str, Any]] = []
+    current = [weeks[0]]
 
-    audit = weekly_flow(settings)
-    results = []
-    for week in weeks:
-        console.rule(f"[bold]Weekly audit {week}")
-        try:
-            results.append(audit(week=str(week), settings=settings))
-        except Exception as exc:
-            err.print(f"[bold red]{week} failed:[/] {exc}  (rerun it alone with --week {week})")
-            results.append({"week": str(week), "error": str(exc)})
+    def stopped_line(signum: int) -> str:
+        week, later = current[0], len(weeks) - len(results) - 1
+        return (
+            f"Stopped by {signal_words(signum)} during {week}: it was not published; rerun it "
+            f"with --week {week}" + (f" ({later} later week(s) not started)" if later else "")
+        )
+
+    try:
+        with stop_on_signals(stopped_line) as received:
+            from flows.runners import weekly_flow
+
+            audit = weekly_flow(settings)
+            for week in weeks:
+                current[0] = week
+                console.rule(f"[bold]Weekly audit {week}")
+                try:
+                    results.append(audit(week=str(week), settings=settings))
+                except Exception as exc:
+                    err.print(
+                        f"[bold red]{week} failed:[/] {exc}  (rerun it alone with --week {week})",
+                        soft_wrap=True,
+                    )
+                    results.append({"week": str(week), "error": str(exc)})
+    except BaseException as exc:
+        signum = stop_signal(exc)
+        if signum is None:
+            raise
+        if not received:  # the handler has not said it already
+            err.print(stopped_line(signum), soft_wrap=True)
+        raise typer.Exit(code=128 + signum) from None
     _print_results(results)
     return results
 

@@ -12,6 +12,7 @@ from typing import Final
 from flows.attribution import Attribution
 from flows.formats import parse_file_columns
 from flows.formats.csv_turns import columns_from_mapping
+from flows.io_threads import Progress, wait_one
 from flows.loading import LoadedShard, load_objects
 from flows.settings import Settings
 from flows.store import StoredObject
@@ -31,7 +32,7 @@ class ShardJob:
     attribution: Attribution | None
 
 
-def run_shard(job: ShardJob) -> LoadedShard:
+def run_shard(job: ShardJob, progress: Progress | None = None) -> LoadedShard:
     """Fetch and parse a shard's files into frames; bad files are quarantined, not raised."""
     settings = job.settings
     columns = columns_from_mapping(settings.csv_columns) if settings.csv_columns else None
@@ -47,12 +48,25 @@ def run_shard(job: ShardJob) -> LoadedShard:
         max_bytes=settings.max_file_bytes,
         parser=parser,
         attribution=job.attribution,
+        progress=progress,
     )
 
 
-def load_shard_with(pool: Executor | None, job: ShardJob) -> LoadedShard:
-    """Run a shard in the pool's worker processes, or here when there is no pool."""
-    return run_shard(job) if pool is None else pool.submit(run_shard, job).result()
+def load_shard_with(
+    pool: Executor | None, job: ShardJob, progress: Progress | None = None
+) -> LoadedShard:
+    """Run a shard in the pool's worker processes, or here when there is no pool.
+
+    progress(files read, files, seconds) is called every few seconds; a worker process does not
+    say how far it got, so there files read is -1."""
+    if pool is None:
+        return run_shard(job, progress)
+    return wait_one(pool.submit(run_shard, job), progress and _in_worker(progress, job))
+
+
+def _in_worker(progress: Progress, job: ShardJob) -> Progress:
+    files = len(job.objects)
+    return lambda _done, _total, seconds: progress(-1, files, seconds)
 
 
 def wants_processes(settings: Settings, n_files: int) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -17,6 +16,7 @@ from flows.formats import (
     TurnColumns,
     parse_file_columns,
 )
+from flows.io_threads import IOThreads, Progress
 from flows.store import ObjectStore, StoredObject
 
 FETCH_THREADS = 16
@@ -98,13 +98,15 @@ def load_objects(
     max_bytes: int,
     parser: Parser = parse_file_columns,
     attribution: Attribution | None = None,
+    progress: Progress | None = None,
 ) -> LoadedShard:
     """Read each object (in parallel threads: S3 GETs wait on the network) and parse it.
 
     Each batch of a few files becomes compact frames as soon as it is read, so no more than
     the batches in flight are ever held as Python objects. With an attribution, contacts that
     name no agent get one from it; those nobody can attribute keep agent_id null and come
-    last (the ledger reports them as unattributed).
+    last (the ledger reports them as unattributed). `progress(files done, files, seconds)` is
+    called every few seconds while files are still being read.
     """
 
     def read_one(obj: StoredObject) -> ColumnarResult:
@@ -117,8 +119,17 @@ def load_objects(
     def read_batch(batch: Sequence[StoredObject]) -> _Frames:
         return _batch_frames([read_one(obj) for obj in batch], attribution)
 
-    with ThreadPoolExecutor(max_workers=FETCH_THREADS) as pool:
-        done = list(pool.map(read_batch, batches_of(objects, FETCH_THREADS)))
+    batches = batches_of(objects, FETCH_THREADS)
+    ends = [0]
+    for batch in batches:
+        ends.append(ends[-1] + len(batch))
+
+    def files_done(done: int, total: int, seconds: float) -> None:
+        if progress is not None:
+            progress(ends[done], len(objects), seconds)
+
+    with IOThreads(FETCH_THREADS, "rapport-fetch") as pool:
+        done = pool.map(read_batch, batches, files_done)
     parts = [d.attributed for d in done] + [d.unattributed for d in done if d.unattributed]
     return LoadedShard(
         # no rechunk: a contiguous copy of the shard would double its peak for nothing

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
-from flows.store import ObjectStore
+from flows.io_threads import IOThreads, settle
+from flows.store import ObjectStore, StoreError
 
 MANIFEST = "manifest.json"
 PUT_THREADS = 16  # uploads wait on the network, like the loader's reads
@@ -47,7 +48,7 @@ class WeekPublisher:
             # A reader must never see a complete-looking week while it is being replaced.
             store.delete([self.manifest_key])
         self.digests: dict[str, dict[str, Any]] = {}
-        self._pool = ThreadPoolExecutor(max_workers=PUT_THREADS)
+        self._pool = IOThreads(PUT_THREADS, "rapport-upload")
         self._pending: list[tuple[str, bytes, Future[None]]] = []
         self._failed: list[tuple[str, bytes]] = []
 
@@ -87,6 +88,10 @@ class WeekPublisher:
     def wait(self) -> None:
         """Block until the uploads started so far are done; raise if one still fails."""
         pending, self._pending = self._pending, []
+        settle([up for _, _, up in pending])
+        for _, _, up in pending:
+            if isinstance(error := up.exception(), StoreError):
+                raise error  # credentials, permissions, a silent endpoint: trying again won't do
         failed = self._failed + [(n, d) for n, d, up in pending if up.exception() is not None]
         self._failed = []
         for i, (name, data) in enumerate(failed):
@@ -96,9 +101,9 @@ class WeekPublisher:
                 self._failed = failed[i:]  # a retried finish tries these again
                 raise
 
-    def close(self) -> None:
-        """Stop the upload threads (after waiting for those under way)."""
-        self._pool.shutdown(wait=True)
+    def close(self, wait: bool = True) -> None:
+        """Stop the upload threads, after the uploads under way unless wait is False."""
+        self._pool.shutdown(wait=wait)
 
 
 def publish(

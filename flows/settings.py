@@ -56,6 +56,10 @@ class Settings(BaseSettings):
         0, ge=0, description="run tasks on a local Dask cluster of N processes"
     )
     dask_address: str | None = Field(None, description="run tasks on this Dask scheduler")
+    s3_timeout: float = Field(
+        15.0, gt=0, description="seconds S3 may stay silent (connect: at most 5) per attempt"
+    )
+    s3_attempts: int = Field(4, ge=1, description="attempts per S3 request (with backoff)")
 
     @property
     def distributed(self) -> bool:

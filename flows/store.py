@@ -3,23 +3,85 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import (
+    ClientError,
+    ConnectTimeoutError,
+    CredentialRetrievalError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    ParamValidationError,
+    PartialCredentialsError,
+    ReadTimeoutError,
+)
+
+from flows.io_threads import run_log
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
 
-# Adaptive mode retries throttling, 5xx and dropped connections with backoff. The pool holds a
-# connection for each of the loader's fetch threads (botocore's default of 10 is fewer).
-S3_RETRIES = Config(
-    retries={"max_attempts": 10, "mode": "adaptive"}, connect_timeout=10, max_pool_connections=32
-)
+# S3 answers in milliseconds and streams large objects without pauses, so a connection that
+# stays silent this long is not coming back: botocore's defaults (60 s each, times 10 attempts
+# here before) kept a run silent for minutes on an endpoint that never answered.
+S3_CONNECT_TIMEOUT: Final = 5.0
+S3_READ_TIMEOUT: Final = 15.0
+S3_ATTEMPTS: Final = 4
+RETRY_NOTE_SECONDS: Final = 5.0
+# S3 error codes that no retry can fix, with what to tell the user.
+PERMANENT_CODES: Final = {
+    "NoSuchBucket": "bucket does not exist",
+    "NoSuchKey": "no such key",
+    "AccessDenied": "access denied (check the credentials and the policy of the role in use)",
+    "AllAccessDisabled": "all access to this bucket is disabled",
+    "AccountProblem": "the AWS account has a problem that blocks this request",
+    "InvalidAccessKeyId": "the access key id is not known to S3 (check the credentials)",
+    "SignatureDoesNotMatch": "S3 rejected the signature (check the secret access key)",
+    "ExpiredToken": "the session token has expired (refresh the credentials)",
+    "InvalidToken": "the session token is not valid (check the credentials)",
+    "TokenRefreshRequired": "the session token must be refreshed",
+    "InvalidBucketName": "not a valid bucket name",
+    "PermanentRedirect": "the bucket is in another region (set RAPPORT_REGION)",
+    "AuthorizationHeaderMalformed": "the bucket is in another region (set RAPPORT_REGION)",
+    "IllegalLocationConstraintException": "the bucket is in another region (set RAPPORT_REGION)",
+    "301": "the bucket is in another region (set RAPPORT_REGION)",
+    "403": "access denied (check the credentials and the policy of the role in use)",
+    "404": "not found",
+}
+
+
+def s3_config(timeout: float = S3_READ_TIMEOUT, attempts: int = S3_ATTEMPTS) -> Config:
+    """botocore's settings for Rapport's S3 clients."""
+    # Adaptive mode retries throttling, 5xx, dropped connections and timeouts with backoff. The
+    # pool holds a connection for each of the loader's fetch threads (botocore's default is 10).
+    return Config(
+        # total_max_attempts counts the first request; botocore's max_attempts counts retries.
+        retries={"total_max_attempts": attempts, "mode": "adaptive"},
+        connect_timeout=min(S3_CONNECT_TIMEOUT, timeout),
+        read_timeout=timeout,
+        max_pool_connections=32,
+    )
+
+
+class StoreError(Exception):
+    """An S3 failure that retrying the task cannot fix; its message says it all in one line."""
+
+
+class StoreConfigError(StoreError):
+    """Credentials, bucket, permissions or key are wrong: only the configuration can fix it."""
+
+
+class StoreUnreachable(StoreError):
+    """S3 did not answer any attempt of a request (botocore retried it already)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +126,18 @@ class S3Store:
         endpoint_url: str | None = None,
         region: str = "us-east-1",
         page_size: int = 1000,
+        timeout: float = S3_READ_TIMEOUT,
+        attempts: int = S3_ATTEMPTS,
     ) -> None:
         self.bucket = bucket
         self.endpoint_url = endpoint_url
         self.region = region
         self.page_size = page_size
+        self.timeout = timeout
+        self.attempts = attempts
         self._client: S3Client | None = None
         self._lock = threading.Lock()
+        self._quiet_until = 0.0
 
     @property
     def client(self) -> S3Client:
@@ -78,12 +145,14 @@ class S3Store:
         # boto3 clients are thread-safe once made; making them from threads at once is not.
         with self._lock:
             if self._client is None:
-                self._client = boto3.client(
+                client = boto3.client(
                     "s3",
                     endpoint_url=self.endpoint_url,
                     region_name=self.region,
-                    config=S3_RETRIES,
+                    config=s3_config(self.timeout, self.attempts),
                 )
+                client.meta.events.register("needs-retry.s3", self._note_retry)
+                self._client = client
             return self._client
 
     def __getstate__(self) -> dict[str, object]:
@@ -92,6 +161,8 @@ class S3Store:
             "endpoint_url": self.endpoint_url,
             "region": self.region,
             "page_size": self.page_size,
+            "timeout": self.timeout,
+            "attempts": self.attempts,
         }
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -100,32 +171,94 @@ class S3Store:
         self.endpoint_url = None if endpoint is None else str(endpoint)
         self.region = str(state["region"])
         self.page_size = int(str(state["page_size"]))
+        self.timeout = float(str(state["timeout"]))
+        self.attempts = int(str(state["attempts"]))
         self._client = None
         self._lock = threading.Lock()
+        self._quiet_until = 0.0
+
+    @property
+    def endpoint(self) -> str:
+        """The endpoint in words, for messages."""
+        return self.endpoint_url or f"AWS S3 ({self.region})"
+
+    def _note_retry(self, caught_exception: Exception | None = None, **kwargs: Any) -> None:
+        """Say so when a request got no answer: botocore retries silently otherwise."""
+        if not isinstance(caught_exception, ReadTimeoutError | ConnectTimeoutError):
+            return
+        with self._lock:  # one line for the requests that time out together
+            now = time.monotonic()
+            if now < self._quiet_until:
+                return
+            self._quiet_until = now + RETRY_NOTE_SECONDS
+        attempt = int(kwargs.get("attempts") or 1)
+        run_log().warning(
+            "S3 %s on s3://%s: no answer from %s within %g s (attempt %d of %d)",
+            getattr(kwargs.get("operation"), "name", "request"),
+            self.bucket,
+            self.endpoint,
+            self.timeout,
+            attempt,
+            self.attempts,
+        )
+
+    @contextmanager
+    def _errors(self, action: str, key: str) -> Iterator[None]:
+        """Turn botocore errors that retrying cannot fix into one-line StoreErrors."""
+        where = f"s3://{self.bucket}/{key}"
+        try:
+            yield
+        except (NoCredentialsError, PartialCredentialsError, CredentialRetrievalError) as exc:
+            raise StoreConfigError(
+                f"{action} {where}: no usable AWS credentials ({exc}); set AWS_PROFILE, "
+                "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or use an instance role"
+            ) from None
+        except (NoRegionError, ParamValidationError) as exc:
+            raise StoreConfigError(f"{action} {where}: {exc}") from None
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            status = str(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", ""))
+            problem = PERMANENT_CODES.get(code) or PERMANENT_CODES.get(status)
+            if problem is None:
+                raise
+            if code == "NoSuchBucket":
+                where = f"s3://{self.bucket}"
+            raise StoreConfigError(f"{action} {where}: {problem} ({code or status})") from None
+        except (ReadTimeoutError, ConnectTimeoutError, EndpointConnectionError) as exc:
+            raise StoreUnreachable(
+                f"{action} {where}: {self.endpoint} did not answer in {self.attempts} attempts "
+                f"of {self.timeout:g} s ({type(exc).__name__})"
+            ) from None
 
     def list(self, prefix: str) -> Iterator[StoredObject]:
         """List with pagination."""
-        paginator = self.client.get_paginator("list_objects_v2")
-        pages = paginator.paginate(
-            Bucket=self.bucket, Prefix=prefix, PaginationConfig={"PageSize": self.page_size}
-        )
-        for page in pages:
-            for obj in page.get("Contents", []):
-                yield StoredObject(obj["Key"], obj["Size"])
+        with self._errors("listing", prefix):
+            paginator = self.client.get_paginator("list_objects_v2")
+            pages = paginator.paginate(
+                Bucket=self.bucket, Prefix=prefix, PaginationConfig={"PageSize": self.page_size}
+            )
+            for page in pages:
+                for obj in page.get("Contents", []):
+                    yield StoredObject(obj["Key"], obj["Size"])
 
     def get(self, key: str) -> bytes:
         """Read one object."""
-        return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        with self._errors("reading", key):
+            return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
 
     def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
         """Write one object."""
-        self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+        with self._errors("writing", key):
+            self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
 
     def delete(self, keys: Sequence[str]) -> None:
         """Delete in batches of 1,000 (the S3 limit)."""
         for i in range(0, len(keys), 1000):
             batch: list[ObjectIdentifierTypeDef] = [{"Key": k} for k in keys[i : i + 1000]]
-            self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+            with self._errors("deleting", batch[0]["Key"]):
+                self.client.delete_objects(
+                    Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True}
+                )
 
     def url(self, key: str) -> str:
         """s3://bucket/key."""

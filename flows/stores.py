@@ -10,7 +10,13 @@ def input_store(settings: Settings) -> ObjectStore:
     """Where the transcripts are."""
     if settings.store == "local":
         return LocalStore(settings.local_root)
-    return S3Store(settings.bucket, endpoint_url=settings.endpoint_url, region=settings.region)
+    return S3Store(
+        settings.bucket,
+        endpoint_url=settings.endpoint_url,
+        region=settings.region,
+        timeout=settings.s3_timeout,
+        attempts=settings.s3_attempts,
+    )
 
 
 def output_store(settings: Settings) -> ObjectStore:
@@ -21,4 +27,6 @@ def output_store(settings: Settings) -> ObjectStore:
         settings.output_bucket or settings.bucket,
         endpoint_url=settings.endpoint_url,
         region=settings.region,
+        timeout=settings.s3_timeout,
+        attempts=settings.s3_attempts,
     )

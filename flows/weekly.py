@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import io
+import logging
 import pickle
+import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import TracebackType
 from typing import Any, ParamSpec, TypeVar, cast
 
 import polars as pl
 from prefect import Task, flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State, TaskRun
+from prefect.exceptions import TerminationSignal
 from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
@@ -27,6 +32,7 @@ from flows.attribution import Attribution
 from flows.attribution_source import read_attribution
 from flows.formats import Quarantine, choose_contact_lens_keys
 from flows.history import read_history
+from flows.io_threads import IOThreads, RunStopped, new_run, stopping
 from flows.ledger import STATES, WeekSelection, sampled_turns, select_week
 from flows.load_workers import ShardJob, load_pool, load_shard_with
 from flows.loading import LoadedShard, merge_shards
@@ -42,7 +48,7 @@ from flows.render import (
 )
 from flows.report_data import WeekReport, build_week_report, published_scores_table
 from flows.settings import Settings
-from flows.store import LocalStore, StoredObject
+from flows.store import LocalStore, StoredObject, StoreError
 from flows.stores import input_store, output_store
 from flows.version import code_version
 from flows.weeks import IsoWeek, day_prefix, last_complete_week
@@ -60,9 +66,40 @@ def opaque(value: R) -> R:
     return cast(R, quote(value))
 
 
+def worth_retrying(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
+    """Whether a failed S3 task may succeed if run again."""
+    # Not when only the configuration can fix it (credentials, bucket, permissions), when the
+    # endpoint stayed silent through every botocore attempt, or when the run is stopping.
+    error = state.data if isinstance(state.data, BaseException) else None
+    return not isinstance(error, StoreError | RunStopped) and not stopping(None)
+
+
 def s3_task(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
     """A task that talks to S3: retried as a whole if botocore's retries were not enough."""
-    return task(name=name, retries=RETRIES, retry_delay_seconds=RETRY_DELAYS, cache_policy=NO_CACHE)
+    return task(
+        name=name,
+        retries=RETRIES,
+        retry_delay_seconds=RETRY_DELAYS,
+        retry_condition_fn=worth_retrying,
+        cache_policy=NO_CACHE,
+    )
+
+
+class OneLineErrors(logging.Filter):
+    """Log StoreError and RunStopped without a traceback: their message says it all."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Drop the traceback of those errors, keep the record."""
+        if record.exc_info and isinstance(record.exc_info[1], StoreError | RunStopped):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+for _name in ("prefect.flow_runs", "prefect.task_runs"):
+    _logger = logging.getLogger(_name)
+    if not any(isinstance(f, OneLineErrors) for f in _logger.filters):
+        _logger.addFilter(OneLineErrors())
 
 
 LIST_THREADS = 8
@@ -81,16 +118,37 @@ class Listing:
 @s3_task("list-week")
 def list_week(settings: Settings, week: IsoWeek) -> Listing:
     """List only the week's day partitions under every input prefix (paginated)."""
+    logger = get_run_logger()
     store = input_store(settings)
-    parts = [
-        day_prefix(prefix, day)
-        for prefix in settings.input_prefixes
-        for day in week.utc_days(settings.timezone)
-    ]
+    days = week.utc_days(settings.timezone)
+    parts = [day_prefix(prefix, day) for prefix in settings.input_prefixes for day in days]
+    start, end = week.bounds(settings.timezone)
+    logger.info(
+        "Listing %s, %s to %s %s: %d day partitions (UTC %s to %s) under %s",
+        week,
+        f"{start:%a %d %b %H:%M}",
+        f"{end:%a %d %b %H:%M}",
+        settings.timezone,
+        len(parts),
+        days[0],
+        days[-1],
+        ", ".join(store.url(p.strip("/") + "/") for p in settings.input_prefixes),
+    )
+
+    def progress(done: int, total: int, seconds: float) -> None:
+        logger.info("Listing: %d of %d partitions done after %.0f s", done, total, seconds)
+
+    began = time.perf_counter()
     # Day partitions list at once: each is a chain of pages, one request after another.
-    with ThreadPoolExecutor(max_workers=min(LIST_THREADS, max(1, len(parts)))) as pool:
-        listed = list(pool.map(lambda part: list(store.list(part)), parts))
+    with IOThreads(min(LIST_THREADS, max(1, len(parts))), "rapport-list") as pool:
+        listed = pool.map(lambda part: list(store.list(part)), parts, progress)
     found: dict[str, StoredObject] = {obj.key: obj for objs in listed for obj in objs}
+    logger.info(
+        "Listed %d files (%.1f MB) in %.1f s",
+        len(found),
+        sum(o.size for o in found.values()) / 1e6,
+        time.perf_counter() - began,
+    )
     # Contact Lens keeps raw and redacted copies of a contact: read only the preferred one.
     kept, dropped = choose_contact_lens_keys(sorted(found))
     return Listing([found[k] for k in kept], dropped)
@@ -110,7 +168,15 @@ def load_shard(
     pool: Executor | None = None,
 ) -> LoadedShard:
     """Fetch and parse a shard of files (in a worker process when given a pool)."""
-    return load_shard_with(pool, ShardJob(settings, objects, agents))
+    logger = get_run_logger()
+
+    def progress(done: int, total: int, seconds: float) -> None:
+        if done < 0:
+            logger.info("Loading: %d files in a worker process, %.0f s so far", total, seconds)
+        else:
+            logger.info("Loading: %d of %d files read after %.0f s", done, total, seconds)
+
+    return load_shard_with(pool, ShardJob(settings, objects, agents), progress)
 
 
 @task(name="sample", cache_policy=NO_CACHE)
@@ -277,16 +343,46 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
     settings = settings or Settings()
     logger = get_run_logger()
     iso = IsoWeek.parse(week) if week else last_complete_week(datetime.now(UTC), settings.timezone)
-    rubric = load_rubric(settings.rubric)
-    logger.info("Auditing %s with rubric %s", iso, rubric.version)
-
+    new_run()  # not STOP.clear(): Dask pickles the flow with the globals it names (no Event)
     clock = StageClock()
-    with clock("list"):
+    try:
+        return _audit(iso, settings, clock)
+    except BaseException as exc:
+        if stopping(exc):
+            logger.warning(stop_message(exc, iso, clock))
+        raise
+
+
+def stop_message(exc: BaseException, week: IsoWeek, clock: StageClock) -> str:
+    """One line on a stopped run: what stopped it, where, and what it left behind."""
+    if isinstance(exc, TerminationSignal):
+        how = signal.Signals(exc.signal).name
+    elif isinstance(exc, KeyboardInterrupt):
+        how = "Ctrl+C (SIGINT)"
+    else:
+        how = type(exc).__name__
+    left = (
+        "its files were being replaced, so it has no manifest.json until a rerun completes"
+        if clock.replacing
+        else "its published outputs are unchanged"
+    )
+    return (
+        f"Stopped by {how} while {clock.current or 'starting'}: {week} was not published "
+        f"({left}); rerun it with --week {week}"
+    )
+
+
+def _audit(iso: IsoWeek, settings: Settings, clock: StageClock) -> dict[str, Any]:
+    logger = get_run_logger()
+    rubric = load_rubric(settings.rubric)
+    logger.info("Auditing %s in %s with rubric %s", iso, settings.timezone, rubric.version)
+
+    with clock("listing"):
         listing = list_week(settings, iso)
         agents = attribution(settings, iso)
-    logger.info("Listed %d files", len(listing.objects))
-    with clock("load"):
+    with clock("loading"):
         shard_list = shards_of(listing.objects, settings.shard_size)
+        logger.info("Loading %d files in %d shard(s)", len(listing.objects), len(shard_list))
         with load_pool(settings, len(listing.objects)) as pool:
             if not shard_list:
                 shards = []
@@ -297,10 +393,16 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
                     unmapped(settings), shard_list, unmapped(agents), unmapped(opaque(pool))
                 ).result()
         loaded = merge_shards(shards)
-    with clock("sample"):
+        logger.info(
+            "Loaded %d contacts from %d files (%d quarantined)",
+            loaded.contacts.height,
+            len(listing.objects),
+            len(loaded.quarantined),
+        )
+    with clock("sampling"):
         selection = sample_week(opaque(loaded), opaque(listing), settings, iso)
 
-    with clock("score"):
+    with clock("scoring"):
         week_turns = sampled_turns(loaded.contacts, loaded.turns, selection.sampled)
         del loaded, shards  # the week's unsampled turns are no longer needed
         chunks = agent_chunks(selection.sampled)
@@ -336,7 +438,7 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
             if settings.distributed
             else stack.enter_context(render_pool(settings.render_workers))
         )
-        with clock("report"):
+        with clock("building the report"):
             table = published_scores_table(str(iso), scores, selection.sampled)
             report = build_week_report(
                 week=str(iso),
@@ -350,9 +452,10 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
                 turns=week_turns,
             )
             del week_turns
-        sinks = start_publishing(settings, iso)
-        stack.callback(_close_all, sinks)
-        with clock("render"):
+        with clock("rendering"):
+            clock.replacing = True  # from here the week has no manifest until publish ends
+            sinks = start_publishing(settings, iso)
+            stack.push(_closing(sinks))
             render_all(report, settings, sinks, pool)
         tables = {
             "scores.parquet": _parquet(table),
@@ -360,8 +463,9 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
             "ledger.csv": selection.ledger.write_csv().encode(),
         }
         manifest = build_manifest(settings, iso, rubric.version, selection, quarantined)
-        with clock("publish"):
+        with clock("publishing"):
             full = publish_outputs(opaque(sinks), opaque(tables), opaque(manifest))
+    clock.replacing = False
     create_markdown_artifact(
         key=f"rapport-{str(iso).lower()}",
         markdown=week_table_markdown(str(iso), table),
@@ -378,24 +482,50 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
     }
 
 
+@dataclass
 class StageClock:
-    """Wall seconds per named stage of one run."""
+    """Wall seconds per named stage of one run, the stage under way, and whether the week's
+    published files are being replaced."""
 
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
+    seconds: dict[str, float] = field(default_factory=dict)
+    current: str | None = None
+    replacing: bool = False
 
     @contextmanager
     def __call__(self, name: str) -> Iterator[None]:
+        """Time one stage."""
         start = time.perf_counter()
+        self.current = name
         try:
             yield
         finally:
-            self.seconds[name] = round(time.perf_counter() - start, 3)
+            self.seconds[STAGE_KEYS.get(name, name)] = round(time.perf_counter() - start, 3)
 
 
-def _close_all(sinks: Sequence[WeekPublisher]) -> None:
-    for sink in sinks:
-        sink.close()
+# The keys of the timings a run returns (benchmarks read them).
+STAGE_KEYS = {
+    "listing": "list",
+    "loading": "load",
+    "sampling": "sample",
+    "scoring": "score",
+    "building the report": "report",
+    "rendering": "render",
+    "publishing": "publish",
+}
+
+
+def _closing(
+    sinks: Sequence[WeekPublisher],
+) -> Callable[[type[BaseException] | None, BaseException | None, TracebackType | None], None]:
+    """An exit callback: end the upload threads, waiting for them only after a success."""
+
+    def close(
+        exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        for sink in sinks:
+            sink.close(wait=exc is None)
+
+    return close
 
 
 def _parquet(table: pl.DataFrame) -> bytes:

@@ -9,6 +9,8 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Final
 
+from flows.io_threads import stopping
+
 # Read by polars when a worker first imports it, which happens before any initializer runs
 # (unpickling the initializer or the spawn's main module imports it): only the environment the
 # worker starts with can set it. Two workers on two cores need no polars threads of their own.
@@ -22,7 +24,8 @@ def spawn_pool(
     """A pool of `workers` processes, every one started now with WORKER_ENV."""
     # spawn, never fork: a forked child of a process that ran polars can deadlock.
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=initializer) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=initializer)
+    try:
         saved = {name: os.environ.get(name) for name in WORKER_ENV}
         os.environ.update(WORKER_ENV)
         try:
@@ -35,3 +38,15 @@ def spawn_pool(
                 else:
                     os.environ[name] = value
         yield pool
+    except BaseException as exc:
+        if stopping(exc):
+            # A stopping run waits for no worker: one may be stuck on S3 for many seconds.
+            workers_now = list(pool._processes.values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in workers_now:
+                process.terminate()
+        else:
+            # An error: drop the queued work (a whole week of PDFs) and end the work under way.
+            pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

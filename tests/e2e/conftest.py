@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 
 from flows.generate import generate_week, week_files
 from flows.publish import week_prefix
+from flows.serve import prefect_server
 from flows.settings import Settings
 from flows.store import S3Store
 
@@ -54,3 +56,25 @@ def generated_bucket(s3_store: S3Store, tmp_path: Path) -> Bucket:
         for key, data in week_files(contacts, "transcripts", with_broken=week == WEEKS[-1]):
             s3_store.put(key, data)
     return Bucket(s3_store, tmp_path / "out")
+
+
+@dataclass
+class PrefectApi:
+    """A real `prefect server start` (its scheduler included) shared by the tests that need one."""
+
+    url: str
+    home: Path
+    log: Path
+
+    def server_log(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+@pytest.fixture(scope="session")
+def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrefectApi]:
+    """`prefect server start` from the project's environment on a free port (SQLite in a temp
+    PREFECT_HOME); about 15 s once per session."""
+    home = tmp_path_factory.mktemp("prefect-server")
+    log = home / "server.log"
+    with prefect_server(home=home, log=log, ui=False) as url:
+        yield PrefectApi(url, home, log)

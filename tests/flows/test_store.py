@@ -5,10 +5,13 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from unittest.mock import MagicMock
 
 import pytest
 
-from flows.store import LocalStore, ObjectStore, S3Store
+from flows.store import LocalStore, ObjectStore, S3Store, StoreConfigError, StoreUnreachable
+from tests.conftest import FAKE_AWS
+from tests.e2e.broken_s3 import broken_s3
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -66,7 +69,7 @@ def test_s3_store_makes_one_client_when_threads_first_use_it_at_once(
 
     def slow_client(*args: object, **kwargs: object) -> object:
         time.sleep(0.05)  # widen the window in which a second thread could also make one
-        made.append(object())
+        made.append(MagicMock())  # a client: Rapport registers its retry note on it
         return made[-1]
 
     monkeypatch.setattr("flows.store.boto3.client", slow_client)
@@ -81,3 +84,38 @@ def test_s3_store_makes_one_client_when_threads_first_use_it_at_once(
     assert len(made) == 1
     assert all(c is made[0] for c in clients)
     assert pickle.loads(pickle.dumps(store)).client is not made[0]
+
+
+def test_timeouts_and_attempts_are_sized_for_s3() -> None:
+    config = S3Store("bucket").client.meta.config
+    # seconds, not botocore's 60 s per read times 10 retries
+    assert (config.connect_timeout, config.read_timeout) == (5.0, 15.0)
+    assert config.retries == {"total_max_attempts": 4, "mode": "adaptive"}
+
+
+def test_an_endpoint_that_never_answers_fails_after_its_attempts_in_one_line(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in FAKE_AWS.items():
+        monkeypatch.setenv(name, value)
+    with broken_s3() as silent:
+        store = S3Store("quiet", endpoint_url=silent, timeout=0.5, attempts=2)
+        start = time.monotonic()
+        with pytest.raises(StoreUnreachable) as failed:
+            list(store.list("transcripts/2026/11/16/"))
+        took = time.monotonic() - start
+    # two attempts of 0.5 s and one backoff (under a second): nothing more
+    assert 1.0 <= took < 3.5, took
+    assert str(failed.value) == (
+        f"listing s3://quiet/transcripts/2026/11/16/: {silent} did not answer in 2 attempts "
+        "of 0.5 s (ReadTimeoutError)"
+    )
+    assert f"no answer from {silent} within 0.5 s (attempt 1 of 2)" in caplog.text
+
+
+def test_errors_no_retry_can_fix_name_the_bucket_or_key(s3_store: S3Store) -> None:
+    missing = S3Store("no-such-bucket-here", endpoint_url=s3_store.endpoint_url)
+    with pytest.raises(StoreConfigError, match=r"^listing s3://no-such-bucket-here: bucket does"):
+        list(missing.list("transcripts/"))
+    with pytest.raises(StoreConfigError, match=rf"^reading s3://{s3_store.bucket}/gone\.json: no"):
+        s3_store.get("gone.json")
