@@ -8,9 +8,8 @@ import queue
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, wait
-from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Final, TypeVar
 
@@ -184,22 +183,3 @@ def settle(futures: Sequence[Future[Any]]) -> None:
 def wait_one(future: Future[R], progress: Progress | None = None) -> R:
     """One result, with the same stop and progress rules as gather."""
     return gather([future], progress)[0]
-
-
-@contextmanager
-def heartbeat(say: Callable[[float], None], every: float = HEARTBEAT_SECONDS) -> Iterator[None]:
-    """Call say(seconds so far) every `every` seconds from a daemon thread until the block ends."""
-    done = threading.Event()
-    start = time.monotonic()
-    context = contextvars.copy_context()
-
-    def beat() -> None:
-        while not done.wait(every):
-            context.run(say, time.monotonic() - start)
-
-    thread = threading.Thread(target=beat, name="rapport-heartbeat", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        done.set()
