@@ -10,12 +10,20 @@ import polars as pl
 from checks.transcript import CRITERIA, SIGNALS
 
 OPPORTUNITIES: Final = ("needed_shown", "needed_missed", "none")
+# What happened to a contact handed to the checks: scored, or not scored because it is in a
+# language the rubric has no phrase lists for (every criterion, overall, the opportunity, the
+# routine flag and the signal counts are then null, and it has no findings).
+CONTACT_STATES: Final = ("scored", "unsupported_language")
 
+# One row per contact, sorted by contact_id. ``language`` is the ISO 639-1 code the contact
+# was treated as (checks.language); criteria and overall are 0-100 or null (N/A).
 SCORES_SCHEMA: Final = pl.Schema(
     {
         "contact_id": pl.String,
         "agent_id": pl.String,
         "rubric_version": pl.String,
+        "language": pl.String,
+        "state": pl.String,
         **{name: pl.Float64 for name in CRITERIA},
         "overall": pl.Float64,
         "opportunity": pl.String,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.resources
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -10,6 +11,7 @@ import polars as pl
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from checks.language import DETECTABLE
 from checks.transcript import CRITERIA, SIGNALS
 
 DEFAULT_RUBRIC = "rubric.yaml"
@@ -45,10 +47,33 @@ def _check_positive(value: float) -> float:
     return value
 
 
+def _check_language(value: str) -> str:
+    if not re.fullmatch(r"[a-z]{2}", value):
+        raise ValueError(
+            f"{value!r} is not an ISO 639-1 language code (two lower-case letters, such as en)"
+        )
+    if value not in DETECTABLE:
+        raise ValueError(
+            f"{value!r} is not a language code the language identifier knows "
+            "(such as en, es, fr, de; the list is DETECTABLE in checks/language.py)"
+        )
+    return value
+
+
+def _check_languages(value: list[str]) -> list[str]:
+    if not value:
+        raise ValueError("list at least one language the phrase lists are written in, e.g. [en]")
+    repeated = sorted({code for code in value if value.count(code) > 1})
+    if repeated:
+        raise ValueError(f"{', '.join(repeated)} listed more than once")
+    return value
+
+
 Phrase = Annotated[str, AfterValidator(_check_phrase)]
 Regex = Annotated[str, AfterValidator(_check_regex)]
 Weight = Annotated[float, AfterValidator(_check_positive)]
 Points = Annotated[float, Field(ge=0, le=100)]
+LanguageCode = Annotated[str, AfterValidator(_check_language)]
 
 
 class _Strict(BaseModel):
@@ -177,6 +202,10 @@ class Rubric(_Strict):
     """A validated rubric."""
 
     version: Annotated[str, Field(min_length=1)]
+    # Languages the phrase lists are written in (ISO 639-1); contacts in others are not scored.
+    languages: Annotated[list[LanguageCode], AfterValidator(_check_languages)] = Field(
+        default_factory=lambda: ["en"]
+    )
     source: str = "<default>"
     weights: Weights
     sentiment: SentimentConfig = SentimentConfig()
@@ -217,6 +246,16 @@ def _precheck(raw: Any, source: str) -> dict[str, Any]:
         if name not in SIGNALS:
             raise RubricError(
                 f"{source}: signals.{name}: unknown signal name (known: {', '.join(SIGNALS)})"
+            )
+    languages = raw.get("languages", ["en"])
+    if not isinstance(languages, list):
+        raise RubricError(
+            f"{source}: languages: expected a list of ISO 639-1 codes such as [en, es]"
+        )
+    for i, code in enumerate(languages):
+        if isinstance(code, bool):  # YAML 1.1 reads a bare no (Norwegian) as false
+            raise RubricError(
+                f'{source}: languages[{i}]: {code} is not a language code; quote it ("no")'
             )
     scripted = raw.get("scripted") or {}
     if isinstance(scripted, dict):

@@ -94,8 +94,18 @@ def _contact_view(contact: Contact, result: dict[str, Any]) -> Panel:
     for name in CRITERIA:
         table.add_column("control (sympathy overload)" if name == "sympathy_overload" else name)
     table.add_row(_fmt(result["overall"]), *(_fmt(crit[name]["score"]) for name in CRITERIA))
-    opp = crit["empathy"]["opportunity"].replace("_", " ")
-    parts: list[Text | Table] = [table, Text(f"empathy opportunity: {opp}", style="dim")]
+    parts: list[Text | Table] = [table]
+    if result["state"] == "unsupported_language":
+        parts.append(
+            Text(
+                f"unsupported_language: not scored, the text reads as {result['language']} "
+                "and the rubric has no phrase lists for it (criteria N/A)",
+                style="bold yellow",
+            )
+        )
+    else:
+        opp = str(crit["empathy"]["opportunity"]).replace("_", " ")
+        parts.append(Text(f"empathy opportunity: {opp}", style="dim"))
     by_turn: dict[int, list[dict[str, Any]]] = {}
     for f in result["findings"]:
         by_turn.setdefault(f["turn"], []).append(f)
@@ -117,6 +127,7 @@ def _contact_view(contact: Contact, result: dict[str, Any]) -> Panel:
             parts.append(tags)
     title = (
         f"{result['contact_id']} · agent {result['agent_id']} · rubric {result['rubric_version']}"
+        f" · {result['state']} · language {result['language']}"
     )
     return Panel(Group(*parts), title=title, title_align="left")
 

@@ -25,11 +25,14 @@ def test_schema(rubric: Rubric) -> None:
             "contact_id",
             "agent_id",
             "rubric_version",
+            "language",
+            "state",
             "overall",
             "criteria",
             "findings",
         }
         assert r["rubric_version"] == rubric.version
+        assert (r["language"], r["state"]) == ("en", "scored")
         assert set(r["criteria"]) == {"empathy", "compassion", "sympathy_overload", "hospitality"}
         assert set(r["criteria"]["empathy"]) == {"score", "opportunity"}
         assert r["criteria"]["empathy"]["opportunity"] in OPPORTUNITIES
@@ -47,3 +50,21 @@ def test_schema(rubric: Rubric) -> None:
         {"signal": "acknowledges_feeling", "turn": 1, "speaker": "agent", "start": 0, "end": 24,
          "text": "That sounds so stressful"}
     ]  # fmt: skip
+
+
+def test_a_contact_in_an_unsupported_language_has_no_scores_and_no_findings(
+    rubric: Rubric,
+) -> None:
+    batch = score(
+        rubric,
+        contact(
+            ("c", "Es la tercera vez que llamo y mi reembolso sigue sin llegar. Estoy furioso."),
+            ("a", "Lo siento muchísimo, entiendo su frustración. Hoy mismo lo reembolso."),
+        ),
+    )
+    (r,) = contact_results(batch)
+    assert (r["language"], r["state"]) == ("es", "unsupported_language")
+    assert r["overall"] is None and r["findings"] == []
+    assert r["criteria"]["empathy"] == {"score": None, "opportunity": None}
+    assert all(r["criteria"][name]["score"] is None for name in r["criteria"])
+    json.dumps(r)

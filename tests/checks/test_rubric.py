@@ -93,3 +93,42 @@ def test_unreadable_file_names_the_path(tmp_path: Path) -> None:
     missing = tmp_path / "nope.yaml"
     with pytest.raises(RubricError, match=r"nope\.yaml: cannot read"):
         load_rubric(missing)
+
+
+def test_languages_default_to_english_and_are_validated() -> None:
+    assert load_rubric().languages == ["en"]
+    data = base()
+    del data["languages"]  # a rubric written before the key existed: its phrases are English
+    assert parse_rubric(yaml.safe_dump(data), "old.yaml").languages == ["en"]
+    data["languages"] = ["en", "es"]
+    assert parse_rubric(yaml.safe_dump(data), "two.yaml").languages == ["en", "es"]
+
+
+@pytest.mark.parametrize(
+    ("value", "key", "problem"),
+    [
+        (["english"], "languages[0]", "'english' is not an ISO 639-1 language code"),
+        (["en", "EN"], "languages[1]", "'EN' is not an ISO 639-1 language code"),
+        (["xx"], "languages[0]", "'xx' is not a language code the language identifier knows"),
+        ([], "languages", "list at least one language"),
+        (["en", "es", "en"], "languages", "en listed more than once"),
+        ("en", "languages", "expected a list of ISO 639-1 codes"),
+        ([False], "languages[0]", 'quote it ("no")'),
+        ([3], "languages[0]", "valid string"),
+    ],
+)  # fmt: skip
+def test_bad_languages_are_refused_with_a_clear_message(
+    value: object, key: str, problem: str
+) -> None:
+    text = yaml.safe_dump(_edit("languages", value))
+    with pytest.raises(RubricError) as err:
+        parse_rubric(text, "team.yaml")
+    msg = str(err.value)
+    assert msg.startswith(f"team.yaml: {key}: ")
+    assert problem in msg
+
+
+def test_unquoted_norwegian_is_caught_as_yaml_reads_it() -> None:
+    text = (DEFAULT.read_text(encoding="utf-8")).replace("languages: [en]", "languages: [en, no]")
+    with pytest.raises(RubricError, match=r"languages\[1\]: False is not a language code"):
+        parse_rubric(text, "nordic.yaml")

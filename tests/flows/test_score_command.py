@@ -103,3 +103,33 @@ def test_bad_rubric_is_reported(
     assert run_score([files["good"]], as_json=True, rubric_path=rubric, console=console) == 2
     assert "r.yaml: version: missing" in capsys.readouterr().err
     assert out.getvalue() == ""
+
+
+SPANISH_CONTACT = {
+    "contact_id": "c-3",
+    "agent_id": "a-1",
+    "started_at": "2026-11-16T11:00:00Z",
+    "turns": [
+        {"speaker": "customer", "text": "Es la tercera vez que llamo y mi reembolso no llega."},
+        {"speaker": "agent", "text": "Lo siento mucho, entiendo su frustración. Hoy lo reembolso."},
+    ],
+}
+
+
+def test_a_contact_in_an_unsupported_language_shows_its_state(tmp_path: Path) -> None:
+    path = tmp_path / "es.jsonl"
+    lines = [json.dumps(c) for c in (UPSET_CONTACT, SPANISH_CONTACT)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    console, out = _console()
+    assert run_score([path], as_json=True, rubric_path=None, console=console) == 0
+    english, spanish = (json.loads(line) for line in out.getvalue().splitlines())
+    assert (english["state"], english["language"]) == ("scored", "en")
+    assert (spanish["state"], spanish["language"]) == ("unsupported_language", "es")
+    assert spanish["overall"] is None and spanish["findings"] == []
+
+    console, out = _console()
+    assert run_score([path], as_json=False, rubric_path=None, console=console) == 0
+    text = out.getvalue()
+    assert "c-1 · agent a-1" in text and "scored · language en" in text
+    assert "unsupported_language · language es" in text
+    assert "not scored" in text and "N/A" in text
