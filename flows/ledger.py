@@ -1,5 +1,6 @@
-"""Where every listed contact ends: scored, not sampled, duplicate, unattributed, outside the
-week, or quarantined (with a reason). Nothing is silently dropped."""
+"""Where every listed contact ends: scored, not scored for its language, not sampled,
+duplicate, unattributed, outside the week, or quarantined (with a reason). Nothing is silently
+dropped."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from flows.sampling import sample_per_agent
 
 STATES: Final = (
     "scored",
+    "unsupported_language",  # sampled, but in a language the rubric has no phrase lists for
     "not_sampled",
     "duplicate",
     "unattributed",
@@ -153,3 +155,26 @@ def sampled_turns(
     return numbered.join(
         keep.select("contact_id", _copy="copy"), on=["contact_id", "_copy"], how="semi"
     ).drop("_copy")
+
+
+def mark_unsupported_language(selection: WeekSelection, scores: pl.DataFrame) -> WeekSelection:
+    """Move sampled contacts the checks did not score for their language (score rows in state
+    ``unsupported_language``) from ``scored`` to ``unsupported_language``, naming the language."""
+    skipped = scores.filter(pl.col("state") == "unsupported_language").select(
+        "contact_id", "language"
+    )
+    if skipped.is_empty():
+        return selection
+    hit = (pl.col("state") == "scored") & pl.col("language").is_not_null()
+    ledger = (
+        selection.ledger.join(skipped, on="contact_id", how="left", maintain_order="left")
+        .with_columns(
+            state=pl.when(hit).then(pl.lit("unsupported_language")).otherwise("state"),
+            reason=pl.when(hit)
+            .then(pl.format("language {} is not one the rubric has phrase lists for", "language"))
+            .otherwise("reason"),
+        )
+        .select(LEDGER_SCHEMA.names())
+        .sort("state", "key", "contact_id")
+    )
+    return WeekSelection(ledger=ledger, sampled=selection.sampled)

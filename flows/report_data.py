@@ -123,6 +123,8 @@ class AgentCard:
     signals: tuple[SignalCount, ...]
     contacts: tuple[ContactRow, ...]  # the lowest-scoring CARD_CONTACT_ROWS, in date order
     footnote: str
+    # Sampled contacts not scored for their language (language, contacts): named, never averaged.
+    unsupported_languages: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +182,14 @@ class TeamSummary:
     empathy_flags: tuple[AgentFlag, ...]
     quarantined: tuple[tuple[str, str], ...]
     footnote: str
+    # Sampled contacts not scored because the rubric has no phrase lists for their language:
+    # (language, contacts), most first.
+    unsupported_languages: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def n_unsupported_language(self) -> int:
+        """How many sampled contacts were not scored for their language."""
+        return sum(n for _, n in self.unsupported_languages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +240,37 @@ def published_scores_table(week: str, scores: pl.DataFrame, contacts: pl.DataFra
         )
         .sort("agent_id", "contact_id")
     )
+
+
+def scored_rows(table: pl.DataFrame) -> pl.DataFrame:
+    """The rows of a published score table that were scored (not those left out for their
+    language); tables published before the ``state`` column existed hold scored rows only."""
+    if "state" not in table.columns:
+        return table
+    return table.filter(pl.col("state").fill_null("scored") == "scored")
+
+
+def _unsupported_languages(
+    table: pl.DataFrame,
+) -> tuple[tuple[tuple[str, int], ...], dict[str, tuple[tuple[str, int], ...]]]:
+    """(language, contacts) not scored for their language: the week's, and each agent's."""
+    if "state" not in table.columns:
+        return (), {}
+    counts = (
+        table.filter(pl.col("state") == "unsupported_language")
+        .group_by("agent_id", pl.col("language").fill_null("unknown"))
+        .len()
+    )
+    week = (
+        counts.group_by("language")
+        .agg(pl.col("len").sum())
+        .sort(["len", "language"], descending=[True, False])
+    )
+    per_agent: dict[str, tuple[tuple[str, int], ...]] = {}
+    by_agent = counts.sort(["len", "language"], descending=[True, False])
+    for (agent,), rows in by_agent.group_by("agent_id", maintain_order=True):
+        per_agent[str(agent)] = tuple(rows.select("language", "len").iter_rows())
+    return tuple(week.iter_rows()), per_agent
 
 
 def _agent_means(table: pl.DataFrame, by: Sequence[str]) -> pl.DataFrame:
@@ -374,7 +415,7 @@ def _local(col: str, tz: str, fmt: str) -> pl.Expr:
 def _history(
     history: pl.DataFrame, week: str
 ) -> tuple[dict[str, list[TrendPoint]], dict[str, tuple[str, float | None]]]:
-    hist = history.filter(pl.col("week") < week) if history.height else history
+    hist = scored_rows(history.filter(pl.col("week") < week)) if history.height else history
     trend: dict[str, list[TrendPoint]] = {}
     prev: dict[str, tuple[str, float | None]] = {}
     if not hist.height:
@@ -401,8 +442,11 @@ def build_week_report(
     generated_at: datetime | None = None,
 ) -> WeekReport:
     """Build every agent card and the team summary for one ISO week from its published score
-    table (published_scores_table), so the PDFs and scores.csv show the same numbers."""
+    table (published_scores_table), so the PDFs and scores.csv show the same numbers. Contacts
+    not scored for their language are counted on the team summary and nowhere else."""
     generated = generated_at or datetime.now(UTC)
+    unsupported, unsupported_by_agent = _unsupported_languages(table)
+    table = scored_rows(table)
     dates_label = week_dates_label(week)
     now_means = {r["agent_id"]: r for r in _agent_means(table, ["agent_id"]).iter_rows(named=True)}
     counts = {r["agent_id"]: r for r in _agent_counts(table).iter_rows(named=True)}
@@ -501,6 +545,7 @@ def build_week_report(
                 signals=_signals(k),
                 contacts=tuple(contact_rows.get(aid, ())),
                 footnote=footnote,
+                unsupported_languages=unsupported_by_agent.get(aid, ()),
             )
         )
         flags = []
@@ -575,5 +620,6 @@ def build_week_report(
         empathy_flags=tuple(sorted(empathy_flags, key=lambda f: (-f.severity, f.agent_id))),
         quarantined=tuple((k, mask_pii(r)) for k, r in quarantined),
         footnote=footnote,
+        unsupported_languages=unsupported,
     )
     return WeekReport(week=week, agents=cards, team=summary)

@@ -33,7 +33,13 @@ from flows.attribution_source import read_attribution
 from flows.formats import Quarantine, choose_contact_lens_keys
 from flows.history import read_history
 from flows.io_threads import IOThreads, RunStopped, new_run, stopping
-from flows.ledger import STATES, WeekSelection, sampled_turns, select_week
+from flows.ledger import (
+    STATES,
+    WeekSelection,
+    mark_unsupported_language,
+    sampled_turns,
+    select_week,
+)
 from flows.load_workers import ShardJob, load_pool, load_shard_with
 from flows.loading import LoadedShard, merge_shards
 from flows.publish import WeekPublisher, week_prefix
@@ -319,7 +325,8 @@ def shards_of(objects: Sequence[StoredObject], size: int) -> list[list[StoredObj
 def week_table_markdown(week: str, table: pl.DataFrame) -> str:
     """The week's per-agent table as markdown for the Prefect UI."""
     agents = (
-        table.group_by("agent_id", "agent_name", "team")
+        table.filter(pl.col("state") == "scored")  # not the contacts left out for their language
+        .group_by("agent_id", "agent_name", "team")
         .agg(pl.len().alias("contacts"), pl.col("overall").mean().round(1))
         .sort("overall", descending=True, nulls_last=True)
     )
@@ -426,6 +433,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock) -> dict[str, Any
         scores = pl.concat([b.scores for b in batches] or [empty_batch().scores])
         findings = pl.concat([b.findings for b in batches] or [empty_batch().findings])
         del batches
+        selection = mark_unsupported_language(selection, scores)
 
     quarantined = [
         Quarantine(r["key"], r["reason"])

@@ -28,6 +28,7 @@ class C:
     turns: list[tuple[str, str]]
     findings: list[tuple[str, int, str]] = field(default_factory=list)
     channel: str = "voice"
+    language: str = "en"  # any other: not scored (state unsupported_language, all N/A)
 
 
 @dataclass
@@ -68,20 +69,31 @@ def frames(week: str, agents: list[A], rubric: str = "rubric-test-1") -> dict[st
                     }
                 )
             applicable = [v for v in c.scores if v is not None]
-            score_rows.append(
-                {
-                    "contact_id": c.contact_id,
-                    "agent_id": a.agent_id,
-                    "rubric_version": rubric,
-                    **dict(zip(CRITERIA, c.scores, strict=True)),
-                    "overall": sum(applicable) / len(applicable) if applicable else None,
-                    "opportunity": c.opportunity,
-                    "routine": c.opportunity == "none" and c.scores[1] is None,
-                    "n_turns": len(c.turns),
-                    "n_agent_turns": sum(1 for sp, _ in c.turns if sp == "agent"),
-                    **{f"n_{k}": v for k, v in counts.items()},
-                }
-            )
+            row: dict[str, object] = {
+                "contact_id": c.contact_id,
+                "agent_id": a.agent_id,
+                "rubric_version": rubric,
+                "language": c.language,
+                "state": "scored",
+                **dict(zip(CRITERIA, c.scores, strict=True)),
+                "overall": sum(applicable) / len(applicable) if applicable else None,
+                "opportunity": c.opportunity,
+                "routine": c.opportunity == "none" and c.scores[1] is None,
+                "n_turns": len(c.turns),
+                "n_agent_turns": sum(1 for sp, _ in c.turns if sp == "agent"),
+                **{f"n_{k}": v for k, v in counts.items()},
+            }
+            if c.language != "en":  # as the checks leave it: no score, no finding, no count
+                assert not c.findings and not applicable
+                judged = [
+                    *CRITERIA,
+                    "overall",
+                    "opportunity",
+                    "routine",
+                    *(f"n_{k}" for k in SIGNALS),
+                ]
+                row |= dict.fromkeys(judged) | {"state": "unsupported_language"}
+            score_rows.append(row)
             contact_rows.append(
                 {
                     "contact_id": c.contact_id,
@@ -90,7 +102,7 @@ def frames(week: str, agents: list[A], rubric: str = "rubric-test-1") -> dict[st
                     "team": a.team,
                     "started_at": start + timedelta(days=c.day, minutes=17 * len(contact_rows)),
                     "channel": c.channel,
-                    "language": "en",
+                    "language": c.language,
                     "source_key": f"in/{c.contact_id}.json",
                 }
             )

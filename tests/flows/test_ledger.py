@@ -4,9 +4,11 @@ from datetime import UTC, datetime
 
 import polars as pl
 
+from checks.rubric import load_rubric
+from checks.scoring import score_turns
 from checks.transcript import Contact, Turn, contacts_frame, turns_frame
 from flows.formats import Quarantine
-from flows.ledger import sampled_turns, select_week
+from flows.ledger import STATES, mark_unsupported_language, sampled_turns, select_week
 from flows.weeks import IsoWeek
 
 WEEK = IsoWeek.parse("2026-W47")
@@ -126,3 +128,44 @@ def test_week_bounds_in_any_zone_meet_utc_timestamps() -> None:
         "last": "scored",
         "after": "outside_week",
     }
+
+
+def test_a_sampled_contact_in_an_unsupported_language_ends_in_that_state_alone() -> None:
+    spanish = (
+        Turn("customer", "Hola, mi pedido no ha llegado todavía y necesito saber dónde está."),
+        Turn("agent", "Lo siento mucho, ahora mismo lo reviso. ¿Me da su número de pedido?"),
+    )
+    english = (
+        Turn("customer", "Hi, my parcel still hasn't arrived and I need it for the weekend."),
+        Turn("agent", "I'm sorry about that, let me check the tracking for you right away."),
+    )
+    day = datetime(2026, 11, 17, 10, tzinfo=UTC)
+    contacts = [
+        Contact("es-1", "a1", spanish, started_at=day, source_key="k/Redacted/es-1_redacted.json"),
+        Contact("es-1", "a1", spanish, started_at=day, source_key="k/es-1.json"),  # raw copy
+        *[
+            Contact(f"en-{i}", "a1", english, started_at=day, source_key=f"k/{i}.json")
+            for i in (1, 2)
+        ],
+        Contact("en-3", "a2", english, started_at=day, source_key="k/3.json"),
+    ]
+    frame = contacts_frame(contacts)
+    sel = select_week(frame, [], week=str(WEEK), start=START, end=END, sample_size=None)
+    batch = score_turns(sampled_turns(frame, turns_frame(contacts), sel.sampled), load_rubric())
+
+    marked = mark_unsupported_language(sel, batch.scores)
+
+    assert "unsupported_language" in STATES
+    assert marked.ledger.height == sel.ledger.height == len(contacts)
+    ends = marked.ledger.select("contact_id", "state", "reason").sort("contact_id", "state")
+    assert ends.rows() == [
+        ("en-1", "scored", None),
+        ("en-2", "scored", None),
+        ("en-3", "scored", None),
+        ("es-1", "duplicate", "same contact id in another file (kept that one)"),
+        ("es-1", "unsupported_language", "language es is not one the rubric has phrase lists for"),
+    ]
+    assert marked.sampled.equals(sel.sampled)
+    # Nothing unsupported: the selection comes back as it was.
+    english_only = batch.scores.filter(pl.col("state") == "scored")
+    assert mark_unsupported_language(sel, english_only) is sel

@@ -24,6 +24,7 @@ from tests.flows.report_fixtures import (
     RAW_CARD,
     RAW_EMAIL,
     A,
+    C,
     frames,
     history_table,
     strong_agent,
@@ -332,3 +333,38 @@ def test_a_busy_card_lists_its_lowest_scoring_contacts_in_date_order() -> None:
     expected = [f"c-9{i:03d}" for i in by_date if i in ranked[:CARD_CONTACT_ROWS]]
     assert [r.contact_id for r in card.contacts] == expected
     assert all(r.overall is not None and r.overall <= 40.0 for r in card.contacts)
+
+
+def test_contacts_in_an_unsupported_language_count_on_the_team_summary_only() -> None:
+    hola = [("customer", "Hola, mi pedido no ha llegado."), ("agent", "Lo siento, lo reviso.")]
+    na = (None, None, None, None)
+    sam = weak_agent()
+    sam.contacts.append(C("c-2099", 2, na, "none", hola, language="es"))
+    # Nothing of this agent's could be scored: no card, no row, no zero in any median.
+    bonjour = [("customer", "Bonjour, ma commande est en retard.")]
+    lu = A(
+        "a-003",
+        "Lu Ortega",
+        "Billing",
+        [
+            C("c-3001", 1, na, "none", hola, language="es"),
+            C("c-3002", 3, na, "none", bonjour, language="fr"),
+        ],
+    )
+    plain = build()
+    report = build(agents=[strong_agent(), sam, lu])
+
+    f = frames(WEEK, [strong_agent(), sam, lu])
+    table = published_scores_table(WEEK, f["scores"], f["contacts"])
+    assert table.height == 9
+    skipped = table.filter(pl.col("state") == "unsupported_language")
+    assert skipped["language"].sort().to_list() == ["es", "es", "fr"]
+    assert skipped.select(*CRITERIA, "overall").null_count().row(0) == (3,) * 5
+    # Cards neither list nor average them; the agent's card names them.
+    assert [a.agent_id for a in report.agents] == ["a-001", "a-002"]
+    assert report.agents[0] == plain.agents[0]
+    assert report.agents[1] == replace(plain.agents[1], unsupported_languages=(("es", 1),))
+    assert report.team.unsupported_languages == (("es", 2), ("fr", 1))
+    assert report.team.n_unsupported_language == 3
+    assert report.team == replace(plain.team, unsupported_languages=(("es", 2), ("fr", 1)))
+    assert plain.team.n_unsupported_language == 0
