@@ -8,6 +8,7 @@ import polars as pl
 
 from checks.detection import CONTAGION, PROBLEM
 from checks.rubric import Rubric
+from checks.signals import alternation
 from checks.transcript import CRITERIA, SIGNALS
 
 
@@ -20,16 +21,31 @@ def overall_score(scores: Mapping[str, float | None], weights: Mapping[str, floa
     return sum(s * w for s, w in used) / total
 
 
-def _flags(rows: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
+def _flags(
+    rows: pl.DataFrame,
+    hits: pl.DataFrame,
+    implied_by: list[str],
+    handoff: str | None,
+    works_problem: str | None,
+) -> pl.DataFrame:
     """One row per turn with a count column per signal and positional helpers."""
     names = [*SIGNALS, CONTAGION, PROBLEM]
     wide = hits.group_by("row").agg(
         [(pl.col("signal") == name).sum().cast(pl.Int32).alias(name) for name in names]
     )
     is_agent = pl.col("speaker") == "agent"
-    f = rows.select("row", "ck", "contact_id", "agent_id", "turn", "speaker").join(
-        wide, on="row", how="left"
-    )
+    text = pl.col("text").fill_null("")
+    f = rows.select(
+        "row",
+        "ck",
+        "contact_id",
+        "agent_id",
+        "turn",
+        "speaker",
+        exclaims=text.str.contains("!"),
+        hands_off=text.str.contains(handoff) if handoff else pl.lit(False),
+        works_problem=text.str.contains(works_problem) if works_problem else pl.lit(False),
+    ).join(wide, on="row", how="left")
     f = f.with_columns([pl.col(n).fill_null(0).cast(pl.Int32) for n in names])
     ack_scripted = (
         hits.filter(pl.col("signal") == "scripted_line")
@@ -43,6 +59,19 @@ def _flags(rows: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
         .unique()
         .with_columns(ack_scripted=pl.lit(True))
     )
+    # an agent reply that acknowledges a feeling shows the customer turn before it had one
+    implying = pl.lit(False)
+    for name in implied_by:
+        implying = implying | (pl.col(name) > 0)
+    nxt = pl.col("row").shift(-1).over("ck")
+    f = f.sort("row").with_columns(
+        implied_distress=(
+            (pl.col("speaker") == "customer")
+            & (pl.col("speaker").shift(-1).over("ck") == "agent")
+            & implying.shift(-1).over("ck")
+            & nxt.is_not_null()
+        ).fill_null(False)
+    )
     f = f.join(ack_scripted, on="row", how="left").with_columns(
         pl.col("ack_scripted").fill_null(False),
         agent_ord=is_agent.cast(pl.Int32).cum_sum().over("ck"),
@@ -52,22 +81,29 @@ def _flags(rows: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
 
 def contact_scores(rows: pl.DataFrame, hits: pl.DataFrame, rubric: Rubric) -> pl.DataFrame:
     """Criteria, overall, opportunity and signal counts per contact key (ck) with turns."""
-    f = _flags(rows, hits)
+    handoff = alternation([], list(rubric.hospitality.handoff))
+    works = alternation([], list(rubric.compassion.works_problem))
+    f = _flags(rows, hits, list(rubric.empathy.implied_by), handoff, works)
     em, co, sy, ho = rubric.empathy, rubric.compassion, rubric.sympathy_overload, rubric.hospitality
     a = pl.col("speaker") == "agent"
     c = pl.col("speaker") == "customer"
     turn = pl.col("turn")
-    first_distress = turn.filter(c & (pl.col("customer_distress") > 0)).min()
+    distressed = c & ((pl.col("customer_distress") > 0) | pl.col("implied_distress"))
+    first_distress = turn.filter(distressed).min()
     ack = a & (pl.col("acknowledges_feeling") > 0)
     after = turn > first_distress
     agg = f.group_by("ck").agg(
         n_agent=a.sum().cast(pl.Int32),
-        has_distress=(c & (pl.col("customer_distress") > 0)).any(),
+        has_distress=distressed.any(),
         has_problem=(c & ((pl.col(PROBLEM) > 0) | (pl.col("customer_distress") > 0))).any(),
         agents_before=(a & (turn < first_distress)).sum(),
         ack_after_ord=pl.col("agent_ord").filter(ack & after).min(),
         ack_genuine_after=(ack & after & ~pl.col("ack_scripted")).any(),
-        shown=(ack & after).any(),
+        # an apology or a restatement after the distress shows empathy too, if only formulaic
+        shown=(
+            (ack | (a & ((pl.col("apology") > 0) | (pl.col("reflects_problem") > 0)))) & after
+        ).any(),
+        apology_after=(a & (pl.col("apology") > 0) & after).any(),
         first_ack_turn=turn.filter(ack).min(),
         first_action_turn=turn.filter(a & (pl.col("takes_ownership") > 0)).min(),
         reflect=(a & (pl.col("reflects_problem") > 0)).any(),
@@ -77,6 +113,10 @@ def contact_scores(rows: pl.DataFrame, hits: pl.DataFrame, rubric: Rubric) -> pl
         confirm_ords=pl.col("agent_ord").filter(a & (pl.col("confirms_resolution") > 0)).max(),
         warm_first=(a & (pl.col("agent_ord") == 1) & (pl.col("warmth") > 0)).any(),
         warm_last_ord=pl.col("agent_ord").filter(a & (pl.col("warmth") > 0)).max(),
+        warm_turns=(a & (pl.col("warmth") > 0)).sum().cast(pl.Int32),
+        exclaim_turns=(a & pl.col("exclaims")).sum().cast(pl.Int32),
+        handoff_turns=(a & pl.col("hands_off")).sum().cast(pl.Int32),
+        works_problem=(a & pl.col("works_problem")).any(),
         contagion=pl.col(CONTAGION).sum(),
         **{f"n_{s}": pl.col(s).sum().cast(pl.Int32) for s in SIGNALS},
     )
@@ -86,8 +126,12 @@ def contact_scores(rows: pl.DataFrame, hits: pl.DataFrame, rubric: Rubric) -> pl
         .then(em.points_ack_early)
         .when(pl.col("ack_after_ord").is_not_null())
         .then(em.points_ack_late)
+        .when(pl.col("apology_after"))
+        .then(em.points_apology_only)
         .otherwise(0.0)
-    ) * pl.when(pl.col("ack_genuine_after")).then(1.0).otherwise(em.scripted_factor)
+    )
+    genuine = pl.col("ack_genuine_after") | pl.col("ack_after_ord").is_null()
+    ack_pts = ack_pts * pl.when(genuine).then(1.0).otherwise(em.scripted_factor)
     n_empty = pl.col("n_empty_understand")
     empathy_raw = (
         ack_pts
@@ -117,6 +161,8 @@ def contact_scores(rows: pl.DataFrame, hits: pl.DataFrame, rubric: Rubric) -> pl
         .then(co.points_confirm_early)
         .otherwise(0.0)
         - pl.when(action_first).then(co.penalty_action_before_empathy).otherwise(0.0)
+        + pl.when(pl.col("works_problem")).then(co.points_works_problem).otherwise(0.0)
+        - pl.col("n_dismissive") * co.penalty_per_dismissive
     )
     compassion = pl.when(pl.col("has_problem") & (n_agent > 0)).then(compassion_raw.clip(0, 100))
 
@@ -142,7 +188,12 @@ def contact_scores(rows: pl.DataFrame, hits: pl.DataFrame, rubric: Rubric) -> pl
     hosp_raw = (
         pl.when(pl.col("warm_first")).then(ho.points_opening).otherwise(0.0)
         + pl.when(pl.col("warm_last_ord") == n_agent).then(ho.points_closing).otherwise(0.0)
-        + (pl.col("n_warmth") / ho.courtesy_full_at).clip(0, 1) * ho.points_courtesy
+        # courtesy that lasts: the share of agent turns that carry warmth
+        + pl.col("warm_turns") / n_agent.clip(1, None) * ho.points_courtesy
+        + (pl.col("n_warmth") / n_agent.clip(1, None)).clip(0, ho.warm_cues_full_at)
+        * ho.points_per_warm_cue
+        + pl.col("exclaim_turns") / n_agent.clip(1, None) * ho.points_enthusiasm
+        - pl.col("handoff_turns") / n_agent.clip(1, None) * ho.penalty_handoff
         + efficiency
         - pl.col("n_dismissive") * ho.penalty_per_dismissive
     )

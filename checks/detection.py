@@ -14,18 +14,19 @@ from checks.sentiment import (
     compound_expr,
     most_negative,
     sentiment_input,
-    token_valence,
     turn_sentiment,
+    vader_valence,
 )
 from checks.signals import (
     MATCH_SCHEMA,
+    CompiledSignal,
     alternation,
     compile_rubric,
     detect,
     first_offsets,
     phrase_hits,
 )
-from checks.tokens import caps_words, spans_of, words
+from checks.tokens import spans_of, words
 from checks.transcript import SIGNALS
 
 HIT_SCHEMA: Final = pl.Schema([("signal", pl.String), *MATCH_SCHEMA.items()])
@@ -69,7 +70,7 @@ def _tokens(rows: pl.DataFrame, rubric: Rubric) -> _Tokens:
     frame = rows.select("row", "text")
     toks = words(frame)
     turns = sentiment_input(rows)
-    val = token_valence(toks, turns, caps_words(frame), rubric.sentiment.agent_neutral_words)
+    val = vader_valence(turns, rubric.sentiment.agent_neutral_words)
     return _Tokens(words=toks, valenced=val, turns=turns)
 
 
@@ -150,11 +151,13 @@ def _contagion(
     dropped = neg.filter(pl.col("drop")).group_by("row").agg(excl=pl.col("valence").sum())
     kept = neg.filter(~pl.col("drop")).group_by("row").agg(n_neg=pl.len())
     own = (
-        rows.select("row", "own", "bangs")
+        rows.select("row", "own", "bangs", "qmarks")
         .join(dropped, on="row", how="left")
         .select(
             "row",
-            own_c=compound_expr(pl.col("own") - pl.col("excl").fill_null(0.0), pl.col("bangs")),
+            own_c=compound_expr(
+                pl.col("own") - pl.col("excl").fill_null(0.0), pl.col("bangs"), pl.col("qmarks")
+            ),
         )
     )
     cand = (
@@ -185,16 +188,35 @@ def _located(row_words: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
     return spans_of(with_text).cast(MATCH_SCHEMA)
 
 
-def _context(rows: pl.DataFrame, distress_rows: pl.Series) -> pl.DataFrame:
-    """Per agent row: is it the first agent turn after a distressed customer turn; the previous
-    customer turn's compound."""
+def _weak_cues(
+    rows: pl.DataFrame, compiled: dict[str, CompiledSignal], below: float
+) -> pl.DataFrame:
+    """Weak distress cues that hold: in a turn of negative tone, or two or more in one turn."""
+    sig = compiled.get("customer_distress")
+    if sig is None or sig.weak is None:
+        return pl.DataFrame(schema=MATCH_SCHEMA)
+    cust = rows.filter(pl.col("speaker") == "customer")
+    found = detect(cust.select("row", "text"), sig, sig.weak)
+    per_row = found.group_by("row").agg(n=pl.len())
+    negative = cust.filter(pl.col("compound") <= below).select("row")
+    keep = pl.concat([negative, per_row.filter(pl.col("n") >= 2).select("row")]).unique()
+    return found.join(keep, on="row", how="semi")
+
+
+def _context(rows: pl.DataFrame, distress_rows: pl.Series, retry_rows: pl.Series) -> pl.DataFrame:
+    """Per agent row: is it the first agent turn after a distressed customer turn, or after one
+    that says the customer already did what was asked; the previous customer turn's compound."""
     is_c = pl.col("speaker") == "customer"
     is_a = pl.col("speaker") == "agent"
-    r = rows.with_columns(distress=pl.col("row").is_in(distress_rows.implode()))
+    r = rows.with_columns(
+        distress=pl.col("row").is_in(distress_rows.implode()),
+        retry=pl.col("row").is_in(retry_rows.implode()),
+    )
     r = r.with_columns(
         lc_ck=pl.when(is_c).then(pl.col("ck")).forward_fill(),
         lc_row=pl.when(is_c).then(pl.col("row")).forward_fill(),
         lc_distress=pl.when(is_c).then(pl.col("distress")).forward_fill(),
+        lc_retry=pl.when(is_c).then(pl.col("retry")).forward_fill(),
         lc_compound=pl.when(is_c).then(pl.col("compound")).forward_fill(),
         pa_ck=pl.when(is_a).then(pl.col("ck")).forward_fill().shift(1),
         pa_row=pl.when(is_a).then(pl.col("row")).forward_fill().shift(1),
@@ -206,6 +228,7 @@ def _context(rows: pl.DataFrame, distress_rows: pl.Series) -> pl.DataFrame:
     return r.select(
         "row",
         after_distress=(is_a & has_c & pl.col("lc_distress") & no_agent_since).fill_null(False),
+        after_retry=(is_a & has_c & pl.col("lc_retry") & no_agent_since).fill_null(False),
         prev_customer_compound=pl.when(has_c).then(pl.col("lc_compound")),
     )
 
@@ -238,7 +261,7 @@ def detect_all(turns: pl.DataFrame, rubric: Rubric) -> Detected:
         hits.setdefault(name, pl.DataFrame(schema=MATCH_SCHEMA))
 
     sc = rubric.sentiment
-    distress = hits["customer_distress"]
+    distress = pl.concat([hits["customer_distress"], _weak_cues(rows, compiled, sc.weak_cue_below)])
     cust = rows.filter(pl.col("speaker") == "customer")
     tone_rows = cust.filter(
         (pl.col("compound") <= sc.customer_distress_below)
@@ -246,18 +269,30 @@ def detect_all(turns: pl.DataFrame, rubric: Rubric) -> Detected:
     )["row"]
     by_tone = _located(most_negative(val, tone_rows, own=False), rows)
     hits["customer_distress"] = pl.concat([distress, by_tone])
-    ctx = _context(rows, hits["customer_distress"]["row"].unique())
-    ack_rows = hits["acknowledges_feeling"]["row"].unique().implode()
+    retry_pattern = alternation([], list(rubric.context.customer_retry))
+    retry = phrase_hits(by_speaker["customer"], retry_pattern)
+    ctx = _context(rows, hits["customer_distress"]["row"].unique(), retry["row"].unique())
+    # a reply that recognises the customer (acknowledges, apologises) or acts is not a brush-off
+    answered = (
+        pl.concat([hits[n]["row"] for n in ("acknowledges_feeling", "apology", "takes_ownership")])
+        .unique()
+        .implode()
+    )
 
     dis = compiled.get("dismissive")
-    if dis is not None and dis.after_distress is not None:
-        eligible = (
-            by_speaker["agent"]
-            .join(ctx.filter(pl.col("after_distress")), on="row", how="semi")
-            .filter(~pl.col("row").is_in(ack_rows))
-        )
-        extra = detect(eligible, dis, dis.after_distress)
-        hits["dismissive"] = pl.concat([hits["dismissive"], extra])
+    if dis is not None:
+        for context, pattern in (
+            ("after_distress", dis.after_distress),
+            ("after_retry", dis.after_retry),
+        ):
+            if pattern is None:
+                continue
+            eligible = (
+                by_speaker["agent"]
+                .join(ctx.filter(pl.col(context)), on="row", how="semi")
+                .filter(~pl.col("row").is_in(answered))
+            )
+            hits["dismissive"] = pl.concat([hits["dismissive"], detect(eligible, dis, pattern)])
 
     hits["reflects_problem"] = reflections(
         rows, tk.words, hits["reflects_problem"], rubric.reflection

@@ -87,7 +87,13 @@ class SignalSpec(_Strict):
     phrases: list[Phrase] = Field(default_factory=list)
     groups: dict[str, list[Regex]] = Field(default_factory=dict)
     only_after_distress: list[Regex] = Field(default_factory=list)
+    only_after_retry: list[Regex] = Field(default_factory=list)
+    # weak cues ("!!", "still", "please help"): they count in a turn whose tone is negative
+    # (compound at most sentiment.weak_cue_below) or that holds two of them
+    weak: list[Regex] = Field(default_factory=list)
     exclude: list[Regex] = Field(default_factory=list)
+    # patterns that, ending just before a match, drop it ("DM us here:" before a link)
+    exclude_before: list[Regex] = Field(default_factory=list)
     negation_guard: bool = True
     quote_guard: bool = True
 
@@ -117,6 +123,7 @@ class SentimentConfig(_Strict):
 
     customer_distress_below: float = Field(default=-0.55, ge=-1, le=0)
     customer_negative_below: float = Field(default=-0.35, ge=-1, le=0)
+    weak_cue_below: float = Field(default=-0.05, ge=-1, le=0)
     agent_negative_below: float = Field(default=-0.35, ge=-1, le=0)
     agent_neutral_words: list[Phrase] = Field(default_factory=list)
 
@@ -148,6 +155,12 @@ class EmpathyConfig(_Strict):
     points_ack_late: Points = 35
     points_reflect: Points = 30
     points_explore: Points = 15
+    # agent signals that show the customer turn just before them was an emotional moment
+    implied_by: list[Literal["acknowledges_feeling", "pity", "dismissive", "apology"]] = Field(
+        default_factory=list
+    )
+    # an apology after the distress with no acknowledgement: formulaic empathy, shown but weak
+    points_apology_only: Points = 30
     scripted_factor: float = Field(default=0.5, ge=0, le=1)
     penalty_broken_record: Points = 20
     penalty_per_empty_understand: Points = 5
@@ -171,6 +184,10 @@ class CompassionConfig(_Strict):
     points_confirm_early: Points = 15
     close_window_agent_turns: int = Field(default=2, ge=1)
     penalty_action_before_empathy: Points = 20
+    penalty_per_dismissive: Points = 25
+    # the agent works the problem (asks for the details needed to act): some direction
+    points_works_problem: Points = 15
+    works_problem: list[Regex] = Field(default_factory=list)
     problem: ProblemSpec = Field(default_factory=ProblemSpec)
 
 
@@ -192,10 +209,24 @@ class HospitalityConfig(_Strict):
     points_opening: Points = 30
     points_closing: Points = 30
     points_courtesy: Points = 20
-    courtesy_full_at: int = Field(default=3, ge=1)
     points_efficiency: Points = 20
+    # depth of warmth: points per warmth cue per agent turn, counted up to warm_cues_full_at
+    points_per_warm_cue: Points = 15
+    warm_cues_full_at: float = Field(default=3, gt=0)
+    # enthusiasm: the share of agent turns that exclaim ("Happy to help!")
+    points_enthusiasm: Points = 30
+    # a reply that sends the customer elsewhere (a link, "DM us") instead of answering reads
+    # as less hospitable: scaled by the share of agent turns that hand off
+    penalty_handoff: Points = 15
+    handoff: list[Regex] = Field(default_factory=list)
     efficient_max_agent_turns: int = Field(default=8, ge=1)
     penalty_per_dismissive: Points = 20
+
+
+class ContextConfig(_Strict):
+    """Customer wording that changes how the next agent turn reads."""
+
+    customer_retry: list[Regex] = Field(default_factory=list)
 
 
 class Rubric(_Strict):
@@ -215,6 +246,7 @@ class Rubric(_Strict):
     compassion: CompassionConfig = CompassionConfig()
     sympathy_overload: SympathyConfig = SympathyConfig()
     hospitality: HospitalityConfig = HospitalityConfig()
+    context: ContextConfig = ContextConfig()
     signals: dict[str, SignalSpec] = Field(default_factory=dict)
 
     def signal(self, name: str) -> SignalSpec:

@@ -429,21 +429,6 @@ def _idioms(
     return items.with_columns(v=pl.when(pl.col("step")).then(boosted).otherwise(v))
 
 
-def token_valence(
-    tokens: pl.DataFrame | None,
-    turns: pl.DataFrame,
-    caps: pl.DataFrame | None = None,
-    neutral_words: Collection[str] = (),
-) -> pl.DataFrame:
-    """``vader_valence`` of ``turns`` (``sentiment_input``), for callers of the older signature.
-
-    ``tokens`` and ``caps`` (the project's word tokens and capitalised words) are not used:
-    VADER's rules depend on its own whitespace tokens, made here from the turns' text.
-    """
-    del tokens, caps
-    return vader_valence(turns, neutral_words)
-
-
 def compound_expr(total: pl.Expr, bangs: pl.Expr, qmarks: pl.Expr | None = None) -> pl.Expr:
     """VADER's normalisation of a summed valence, with the emphasis of '!' (up to 4) and of
     two or more '?', into -1..1, rounded to 4 places."""

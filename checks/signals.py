@@ -23,6 +23,8 @@ REPORTED_TAIL: Final = (
     r"\s*[:,]?\s*$"
 )
 QUOTE_CHARS: Final = '["“”]'
+# Chat writes ' or ’, speech recognition and hurried typing drop it or leave a space ("we ll").
+APOSTROPHE: Final = "(?:['’]|\\s)?"
 _META: Final = set("\\.+*?()|[]{}^$#&-~")
 _OPEN_END: Final = re.compile(r"(?:\\[?.!]|\]|\}|\][?*+])$")
 MATCH_SCHEMA: Final = pl.Schema(
@@ -42,7 +44,7 @@ def phrase_regex(phrase: str) -> str:
         if ch == " ":
             out.append(r"\s+")
         elif ch in "'’":
-            out.append("['’]")
+            out.append(APOSTROPHE)
         elif ch in _META:
             out.append("\\" + ch)
         else:
@@ -69,19 +71,56 @@ def _flex_apostrophes(pattern: str) -> str:
             depth += 1
         elif ch == "]" and depth:
             depth -= 1
-        out.append("['’]" if ch == "'" and depth == 0 else ch)
+        out.append(APOSTROPHE if ch == "'" and depth == 0 else ch)
+    return "".join(out)
+
+
+def _starts_on_word(pattern: str) -> bool:
+    """Whether a pattern's first matched character is a word character (so \\b may lead)."""
+    p = pattern
+    while p.startswith(("(?:", "(?-i:", "(?i:")):
+        p = p[p.index(":") + 1 :]
+    return bool(p) and (_is_word(p[0]) or p.startswith(("\\w", "\\d", "\\b")))
+
+
+_ASCII_CLASSES: Final = {"w": "[0-9A-Za-z_]", "W": "[^0-9A-Za-z_]", "b": "(?-u:\\b)"}
+
+
+def ascii_words(pattern: str) -> str:
+    """The pattern with ASCII word classes and boundaries (\\w, \\W, \\b).
+
+    Unicode-aware word classes blow up the regex engine's automaton once hundreds of phrases
+    share one alternation (a 60x slowdown measured on a rubric of ~400 alternatives); the
+    rubric's wording is English, so ASCII word characters say the same.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            out.append(_ASCII_CLASSES.get(nxt, ch + nxt))
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
     return "".join(out)
 
 
 def alternation(phrases: list[str], patterns: list[str]) -> str | None:
     """One case-insensitive regex over phrases (longest first) and bounded patterns."""
-    alts = [phrase_regex(p) for p in sorted(set(phrases), key=len, reverse=True)]
-    alts += [
-        rf"\b(?:{_flex_apostrophes(p)})" + ("" if _OPEN_END.search(p) else r"\b") for p in patterns
+    # patterns first: at one position the regex takes the first alternative that matches, and
+    # a pattern is the longer, more specific construction ("I can see why you'd be upset")
+    alts = [
+        ("\\b" if _starts_on_word(p) else "")
+        + f"(?:{_flex_apostrophes(p)})"
+        + ("" if _OPEN_END.search(p) else r"\b")
+        for p in patterns
     ]
+    alts += [phrase_regex(p) for p in sorted(set(phrases), key=len, reverse=True)]
     if not alts:
         return None
-    return "(?i)(?:" + "|".join(alts) + ")"
+    return ascii_words("(?i)(?:" + "|".join(alts) + ")")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +131,10 @@ class CompiledSignal:
     speaker: str
     pattern: str | None
     after_distress: str | None
+    after_retry: str | None
+    weak: str | None
     exclude: str | None
+    exclude_before: str | None
     negation_guard: bool
     quote_guard: bool
 
@@ -100,13 +142,23 @@ class CompiledSignal:
 def compile_signal(name: str, spec: SignalSpec) -> CompiledSignal:
     """Compile one signal spec."""
     patterns = [p for group in spec.groups.values() for p in group]
-    exclude = "(?i)(?:" + "|".join(spec.exclude) + ")" if spec.exclude else None
+    exclude = ascii_words("(?i)(?:" + "|".join(spec.exclude) + ")") if spec.exclude else None
+    before = (
+        ascii_words(
+            "(?i)(?:" + "|".join(_flex_apostrophes(p) for p in spec.exclude_before) + r")\W*$"
+        )
+        if spec.exclude_before
+        else None
+    )
     return CompiledSignal(
         name=name,
         speaker=spec.speaker,
         pattern=alternation(list(spec.phrases), patterns),
         after_distress=alternation([], list(spec.only_after_distress)),
+        after_retry=alternation([], list(spec.only_after_retry)),
+        weak=alternation([], list(spec.weak)),
         exclude=exclude,
+        exclude_before=before,
         negation_guard=spec.negation_guard,
         quote_guard=spec.quote_guard,
     )
@@ -188,9 +240,10 @@ def guard(
     negation: bool,
     quote: bool,
     exclude: str | None,
+    exclude_before: str | None = None,
 ) -> pl.DataFrame:
     """Drop matches after a negation, inside quotes/reported speech, or hit by an exclude."""
-    if matches.is_empty() or not (negation or quote or exclude):
+    if matches.is_empty() or not (negation or quote or exclude or exclude_before):
         return matches
     m = matches.join(frame.select("row", "text"), on="row", how="left")
     text = pl.col("text").fill_null("")
@@ -205,6 +258,9 @@ def guard(
         w0 = (pl.col("start") - NEGATION_WINDOW).clip(0, None)
         reported = text.str.slice(w0, pl.col("start") - w0).str.contains(REPORTED_TAIL)
         keep = keep & ~in_quote & ~reported
+    if exclude_before:
+        w0 = (pl.col("start") - NEGATION_WINDOW).clip(0, None)
+        keep = keep & ~text.str.slice(w0, pl.col("start") - w0).str.contains(exclude_before)
     if exclude:
         tail = text.str.slice(pl.col("end"), EXCLUDE_LOOKAHEAD).str.extract(r"^([^.!?\n]*)", 1)
         ctx = pl.col("match") + tail.fill_null("")
@@ -224,7 +280,12 @@ def detect(
         return pl.DataFrame(schema=MATCH_SCHEMA)
     raw = find_all(frame, pat, first=first)
     return guard(
-        raw, frame, negation=sig.negation_guard, quote=sig.quote_guard, exclude=sig.exclude
+        raw,
+        frame,
+        negation=sig.negation_guard,
+        quote=sig.quote_guard,
+        exclude=sig.exclude,
+        exclude_before=sig.exclude_before,
     )
 
 

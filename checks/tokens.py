@@ -28,17 +28,6 @@ def words(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def caps_words(frame: pl.DataFrame) -> pl.DataFrame:
-    """Words written in capitals for emphasis (row, word lowercase), one row per distinct word."""
-    caps = frame.select("row", word=pl.col("text").str.extract_all(r"\b[A-Z]{2,}\b"))
-    return (
-        caps.filter(pl.col("word").list.len() > 0)
-        .explode("word")
-        .select("row", pl.col("word").str.to_lowercase().str.replace_all("’", "'", literal=True))
-        .unique()
-    )
-
-
 def locate(text: str, word: str) -> tuple[int, int] | None:
     """Char span of the first token of ``text`` equal to ``word`` (as ``words`` lowercases it)."""
     for m in _WORD_RE.finditer(text):

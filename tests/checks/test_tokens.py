@@ -6,7 +6,7 @@ import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checks.tokens import caps_words, locate, spans_of, words
+from checks.tokens import locate, spans_of, words
 
 
 def _frame(texts: list[str]) -> pl.DataFrame:
@@ -19,13 +19,6 @@ def test_words_are_lowercase_without_punctuation() -> None:
     toks = words(_frame(['"Hello," (WORLD)! I’m  fine...']))
     assert toks["word"].to_list() == ["hello", "world", "i'm", "fine"]
     assert toks["pos"].to_list() == sorted(toks["pos"].to_list())
-
-
-def test_caps_words_only_for_shouted_words() -> None:
-    assert caps_words(_frame(["This is NOT OK, I think"])).sort("word")["word"].to_list() == [
-        "not",
-        "ok",
-    ]
 
 
 @given(st.lists(st.text(alphabet=st.sampled_from("abAB é’'!,.\n\t-"), max_size=30), max_size=5))
