@@ -109,13 +109,13 @@ KEYWORD_RULES: Final = {
 }
 _KEYWORDS: Final = {s: re.compile(p) for s, p in KEYWORD_RULES.items()}
 
-# EPITOME: which file measures which signal, and the macro-F1 to reach there.
+# EPITOME: which file measures which signal. A side check with no target: peer support on
+# Reddit is not customer service, and rules tuned to it misread support conversations.
 TASKS: Final = {
     "acknowledges_feeling": "emotional-reactions.csv",
     "explores": "explorations.csv",
     "reflects_problem": "interpretations.csv",
 }
-TARGETS: Final = {"acknowledges_feeling": 0.78, "explores": 0.85, "reflects_problem": 0.65}
 
 
 class EvalDataError(Exception):
@@ -571,15 +571,14 @@ def cs_dev_report(result: CsDevResult) -> str:
 
 
 def report(results: dict[str, Metrics]) -> str:
-    """The EPITOME table with its targets."""
+    """The EPITOME side-check table, beside the accuracy of always answering "none"."""
     lines = [f"{'signal':<22}{'n':>6}{'labelled':>10}{'predicted':>11}{'accuracy':>10}"
-             f"{'macro-F1':>10}{'target':>8}"]  # fmt: skip
+             f"{'macro-F1':>10}{'none acc':>10}"]  # fmt: skip
     for signal, m in results.items():
-        target = TARGETS.get(signal, 0.0)
-        mark = "met" if m.macro_f1 >= target else "not met"
+        always_none = 1 - m.labelled / m.n if m.n else 0.0
         lines.append(
             f"{signal:<22}{m.n:>6}{m.labelled:>10}{m.predicted:>11}{m.accuracy:>10.3f}"
-            f"{m.macro_f1:>10.3f}{target:>8.2f} {mark}"
+            f"{m.macro_f1:>10.3f}{always_none:>10.3f}"
         )
     return "\n".join(lines)
 
@@ -600,7 +599,6 @@ def _confusion_json(c: Confusion) -> dict[str, Any]:
 def as_json(cs_dev: CsDevResult, epitome: dict[str, Metrics]) -> dict[str, Any]:
     """Every figure, unrounded, for machines."""
     targets = cs_dev.targets()
-    epitome_met = {s: m.macro_f1 >= TARGETS[s] for s, m in epitome.items()}
     return {
         "cs_dev": {
             "threads": cs_dev.threads,
@@ -634,12 +632,10 @@ def as_json(cs_dev: CsDevResult, epitome: dict[str, Metrics]) -> dict[str, Any]:
                 "predicted": m.predicted,
                 "accuracy": m.accuracy,
                 "macro_f1": m.macro_f1,
-                "target": TARGETS[s],
-                "met": epitome_met[s],
             }
             for s, m in epitome.items()
         },
-        "all_targets_met": all(targets.values()) and all(epitome_met.values()),
+        "all_targets_met": all(targets.values()),
     }
 
 
@@ -655,8 +651,8 @@ def run_eval(
     json_output: bool = False,
     rubric_path: Path | None = None,
 ) -> int:
-    """Print the evaluation; exit code 0 every target met, 1 some missed, 2 no data or bad
-    rubric."""
+    """Print the evaluation; exit code 0 every cs-dev target met, 1 some missed, 2 no data or
+    bad rubric (EPITOME is reported, never gated)."""
     try:
         rubric = load_rubric(rubric_path)
         for path, what in ((cs_dev, "cs-dev"), (epitome, "EPITOME")):
