@@ -189,6 +189,19 @@ _POSITIVE_TEXT: Final[Mapping[str, tuple[str, float]]] = {
     "warmth": ("Warm and courteous", 0.5),
 }
 
+# The criterion each strength feeds: a strength is only claimed while that criterion's week
+# mean is at least STRENGTH_FLOOR, so "warm and courteous" never sits beside hospitality 10.
+_STRENGTH_CRITERION: Final[Mapping[str, str]] = {
+    "acknowledges_feeling": "empathy",
+    "reflects_problem": "empathy",
+    "explores": "empathy",
+    "takes_ownership": "compassion",
+    "next_step": "compassion",
+    "confirms_resolution": "compassion",
+    "warmth": "hospitality",
+}
+STRENGTH_FLOOR: Final = 50.0
+
 _STRETCH: Final[Mapping[str, str]] = {
     "empathy": "Name the customer's feeling in your first reply whenever they sound upset.",
     "compassion": "Close every problem contact with an action, a time frame and a check-back.",
@@ -263,6 +276,12 @@ def _positive_detail(signal: str, g: _Group, wk: _Agent) -> str:
     return f"Seen {_plural(k, 'time')} in {_plural(c, 'contact')}."
 
 
+def _criterion_passes(wk: _Agent, signal: str) -> bool:
+    """Whether the criterion a strength feeds scored well enough to call the strength one."""
+    mean = wk.means.get(_STRENGTH_CRITERION[signal])
+    return mean is None or mean >= STRENGTH_FLOOR
+
+
 def _went_well(wk: _Agent, dates: Mapping[str, str]) -> list[CoachingPoint]:
     ranked: list[tuple[float, str, _Group]] = []
     for signal in POSITIVE_SIGNALS:
@@ -273,6 +292,7 @@ def _went_well(wk: _Agent, dates: Mapping[str, str]) -> list[CoachingPoint]:
         share = len(g.contacts) / max(wk.n, 1)
         ok = share >= 0.34 if signal != "acknowledges_feeling" else wk.shown >= max(wk.missed, 1)
         ranked.append((weight * share + (1.0 if ok else 0.0), signal, g))
+    ranked = [r for r in ranked if _criterion_passes(wk, r[1])]
     ranked.sort(key=lambda r: (-r[0], r[1]))
     strong = [r for r in ranked if r[0] >= 1.0] or ranked[:1]
     return [

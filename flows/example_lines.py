@@ -87,7 +87,7 @@ CUSTOMER_UNHAPPY: Final = (
 
 CUSTOMER_THANKS: Final = (
     "That's great, thanks.",
-    "Lovely, thank you.",
+    "Lovely, thank you!",
     "Brilliant, cheers.",
     "Oh, that was quick, thanks.",
     "Thanks, that's all I needed.",
@@ -114,10 +114,10 @@ HOLD_ASK: Final = (
 
 GREET_WARM: Final = (
     "{daypart}, you're through to {brand}, my name's {agent}. How can I help?",
-    "{daypart}, thanks for calling {brand}. {agent} speaking, what can I do for you?",
+    "{daypart}, thanks for calling {brand}! {agent} speaking, what can I do for you?",
     "Hello, {brand}, this is {agent}. How can I help you today?",
-    "Thanks for getting in touch with {brand}. I'm {agent}, what can I help with?",
-    "Hi, welcome to {brand} support, you're talking to {agent}. What's up?",
+    "Thanks for getting in touch with {brand}! I'm {agent}, what can I help with?",
+    "Hi, welcome to {brand} support! You're talking to {agent}. What's up?",
     "{daypart}, {brand} customer care, {agent} here. How are you doing?",
 )
 
@@ -157,8 +157,8 @@ PII_SPOKEN: Final = (
 
 THANKS_AFTER_CHECK: Final = (
     "Thanks, {name}.",
-    "Lovely, thank you.",
-    "Perfect, thanks for that.",
+    "Lovely, thank you!",
+    "Perfect, thanks for that!",
     "Great, got you, {name}.",
     "Thank you.",
 )
@@ -227,17 +227,17 @@ FAREWELL_NEUTRAL: Final = (
 )
 FAREWELL_WARM: Final = (
     "Thanks for your patience, {name}. Take care.",
-    "You're welcome. Have a good {daypart_short}.",
+    "You're welcome! Have a good {daypart_short}.",
     "Thanks for calling, {name}, all the best.",
     "Lovely talking to you. Look after yourself.",
-    "Thank you, {name}. Have a lovely rest of the day.",
-    "Glad I could help. Bye for now.",
+    "Thank you, {name}. Have a lovely rest of the day!",
+    "Glad I could help! Bye for now.",
 )
 DETAIL_WARM: Final = (
     "Thanks for telling me that, it helps.",
     "That's useful to know, thank you.",
     "Okay, I've noted that down.",
-    "Thank you, that gives me the full picture.",
+    "Thank you, that gives me the full picture!",
 )
 
 # dismissive style: procedure first, no acknowledgement.
@@ -358,11 +358,11 @@ DETAIL_VAGUE: Final = (
 )
 
 ROUTINE_WARM: Final = (
-    "Of course, happy to help with that.",
+    "Of course, happy to help with that!",
     "Sure thing, that's easy to sort.",
-    "Absolutely, let's do that for you.",
+    "Absolutely, let's do that for you!",
     "No problem at all.",
-    "Happy to sort that out for you.",
+    "Happy to sort that out for you!",
 )
 ROUTINE_FLAT: Final = ("Yeah.", "Fine.", "Okay.", "Right.")
 TRIED: Final = (

@@ -181,3 +181,17 @@ def test_findings_of_unscored_contacts_still_count() -> None:
     after = next(p for p in more.focus if p.key == "dismissive")
     assert after.count == before.count + extra.height
     assert after.contact_ids == tuple(sorted({*before.contact_ids, "c-9999"}))
+
+
+@pytest.mark.parametrize("criterion", ["empathy", "compassion"])
+def test_no_strength_is_claimed_for_a_criterion_that_scored_low(criterion: str) -> None:
+    f = frames("2026-W47", [strong_agent()])
+    feeds = {
+        "empathy": {"acknowledges_feeling", "reflects_problem", "explores"},
+        "compassion": {"takes_ownership", "next_step", "confirms_resolution"},
+    }[criterion]
+    before = coach_agent(f["scores"], f["findings"], turns=f["turns"])
+    assert {p.key for p in before.went_well} & feeds
+    low = f["scores"].with_columns(pl.lit(20.0).alias(criterion))
+    after = coach_agent(low, f["findings"], turns=f["turns"])
+    assert not {p.key for p in after.went_well} & feeds
