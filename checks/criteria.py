@@ -63,13 +63,11 @@ def _flags(
     implying = pl.lit(False)
     for name in implied_by:
         implying = implying | (pl.col(name) > 0)
-    nxt = pl.col("row").shift(-1).over("ck")
     f = f.sort("row").with_columns(
         implied_distress=(
             (pl.col("speaker") == "customer")
             & (pl.col("speaker").shift(-1).over("ck") == "agent")
             & implying.shift(-1).over("ck")
-            & nxt.is_not_null()
         ).fill_null(False)
     )
     f = f.join(ack_scripted, on="row", how="left").with_columns(

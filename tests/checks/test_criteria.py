@@ -222,3 +222,43 @@ def test_contact_without_agent_speech_has_no_scores(rubric: Rubric) -> None:
 def test_every_output_records_rubric_version(rubric: Rubric) -> None:
     s = score(rubric, contact(("c", ROUTINE), ("a", "Nine.")), contact(("c", UPSET), cid="c-2"))
     assert s.scores["rubric_version"].to_list() == [rubric.version] * 2
+
+
+def test_an_apology_alone_is_formulaic_empathy(rubric: Rubric) -> None:
+    sorry = one(rubric, contact(("c", UPSET), ("a", "Sorry about that, let me check.")))
+    named = one(
+        rubric, contact(("c", UPSET), ("a", "That sounds really frustrating, let me check."))
+    )
+    nothing = one(rubric, contact(("c", UPSET), ("a", "Let me check.")))
+    assert sorry["opportunity"] == "needed_shown"
+    assert nothing["opportunity"] == "needed_missed"
+    assert nothing["empathy"] < sorry["empathy"] < named["empathy"]
+    assert sorry["empathy"] == rubric.empathy.points_apology_only
+
+
+def test_an_acknowledgement_shows_the_turn_before_was_an_emotional_moment(
+    rubric: Rubric,
+) -> None:
+    quiet = "My flight got moved to tomorrow."
+    row = one(rubric, contact(("c", quiet), ("a", "That's not the experience we want for you.")))
+    assert row["opportunity"] == "needed_shown"
+    plain = one(rubric, contact(("c", quiet), ("a", "Your new flight leaves at 9am.")))
+    assert plain["opportunity"] == "none"
+
+
+def test_compassion_counts_working_the_problem(rubric: Rubric) -> None:
+    problem = "My card was charged for an order I cancelled."
+    asks = one(rubric, contact(("c", problem), ("a", "Could you send us the order number?")))
+    idle = one(rubric, contact(("c", problem), ("a", "Okay.")))
+    acts = one(rubric, contact(("c", problem), ("a", "I'll refund it now, within 3 days.")))
+    assert idle["compassion"] < asks["compassion"] < acts["compassion"]
+
+
+def test_hospitality_ranks_warm_over_polite_over_hand_off(rubric: Rubric) -> None:
+    warm = one(
+        rubric,
+        contact(("c", ROUTINE), ("a", "Hi Sam! Happy to help, we open at nine. Have a lovely day!")),
+    )
+    polite = one(rubric, contact(("c", ROUTINE), ("a", "Hello, we open at nine.")))
+    hand_off = one(rubric, contact(("c", ROUTINE), ("a", "See https://example.com/hours")))
+    assert warm["hospitality"] > polite["hospitality"] > hand_off["hospitality"]
