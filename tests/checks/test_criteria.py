@@ -255,10 +255,8 @@ def test_compassion_counts_working_the_problem(rubric: Rubric) -> None:
 
 
 def test_hospitality_ranks_warm_over_polite_over_hand_off(rubric: Rubric) -> None:
-    warm = one(
-        rubric,
-        contact(("c", ROUTINE), ("a", "Hi Sam! Happy to help, we open at nine. Have a lovely day!")),
-    )
+    cheerful = "Hi Sam! Happy to help, we open at nine. Have a lovely day!"
+    warm = one(rubric, contact(("c", ROUTINE), ("a", cheerful)))
     polite = one(rubric, contact(("c", ROUTINE), ("a", "Hello, we open at nine.")))
     hand_off = one(rubric, contact(("c", ROUTINE), ("a", "See https://example.com/hours")))
     assert warm["hospitality"] > polite["hospitality"] > hand_off["hospitality"]
