@@ -13,28 +13,44 @@ _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 
 
 def gunzip_if_needed(key: str, data: bytes, max_bytes: int | None = None) -> bytes:
-    """Decompress gzip data (detected by magic bytes), refusing output over max_bytes."""
+    """Decompress gzip data (detected by magic bytes), refusing output over max_bytes.
+
+    Every member is read (`cat a.gz b.gz` and appended exports are valid gzip), the size limit
+    counting all of them together; zero padding after the last member is allowed, any other
+    bytes after it are refused (the file is quarantined, not read in part).
+    """
     if data[:2] != GZIP_MAGIC:
         if key.endswith(".gz"):
             raise TranscriptError("named .gz but not gzip data")
         return data
     out = bytearray()
-    stream = zlib.decompressobj(wbits=31)
     pending = data
+    members = 0
     try:
-        while pending:
-            limit = _CHUNK if max_bytes is None else min(_CHUNK, max_bytes + 1 - len(out))
-            out += stream.decompress(pending, limit)
-            if max_bytes is not None and len(out) > max_bytes:
-                raise TranscriptError(f"gzip data expands to over the {max_bytes:,}-byte limit")
-            pending = stream.unconsumed_tail
-            if stream.eof:
-                break
-        if not stream.eof:
-            raise TranscriptError("corrupt gzip data: truncated stream")
+        while True:
+            stream = zlib.decompressobj(wbits=31)
+            members += 1
+            while not stream.eof:
+                limit = _CHUNK if max_bytes is None else min(_CHUNK, max_bytes + 1 - len(out))
+                chunk = stream.decompress(pending, limit)
+                out += chunk
+                if max_bytes is not None and len(out) > max_bytes:
+                    raise TranscriptError(f"gzip data expands to over the {max_bytes:,}-byte limit")
+                pending = stream.unconsumed_tail
+                if not chunk and not pending:
+                    break  # no input left and nothing more comes out: cut short
+            if not stream.eof:
+                raise TranscriptError(f"corrupt gzip data: member {members} is truncated")
+            pending = stream.unused_data
+            if not pending.strip(b"\x00"):
+                return bytes(out)
+            if pending[:2] != GZIP_MAGIC:
+                raise TranscriptError(
+                    f"corrupt gzip data: {len(pending):,} bytes that are not gzip after "
+                    f"member {members}"
+                )
     except zlib.error as exc:
         raise TranscriptError(f"corrupt gzip data: {exc}") from exc
-    return bytes(out)
 
 
 def _looks_utf16_without_bom(data: bytes) -> bool:

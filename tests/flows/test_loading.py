@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from polars.testing import assert_frame_equal
 
 from checks.transcript import contacts_frame, turns_frame
 from flows.attribution import AgentRef, Attribution, attribute
-from flows.formats import Quarantine, parse_file
+from flows.formats import Quarantine, parse_file, parse_file_columns
 from flows.loading import BATCH_FILES, LoadedShard, batches_of, load_objects, merge_shards
 from flows.store import LocalStore, StoredObject
 
@@ -140,3 +141,35 @@ def test_turn_numbers_restart_for_each_contact(store: LocalStore) -> None:
     got = load_objects(store, [StoredObject("t/a-1.jsonl.gz", 10)], max_bytes=MAX)
     by_contact = got.turns.group_by("contact_id").agg(pl.col("turn")).sort("contact_id")
     assert by_contact["turn"].to_list() == [[0, 1], [0, 1]]
+
+
+# Issue 18, hole 2: every gzip member is read; bytes after the last one are quarantined.
+
+
+def test_every_gzip_member_is_read_and_trailing_garbage_quarantined(tmp_path: Path) -> None:
+    local = LocalStore(tmp_path)
+    first = gzip.compress(_jsonl(_contact("m1", "a-1"), _contact("m2", "a-1")) + b"\n")
+    second = gzip.compress(_jsonl(_contact("m3", "a-2")) + b"\n")
+    local.put("t/appended.jsonl.gz", first + second)  # `cat a.gz b.gz`, appended exports
+    local.put("t/padded.jsonl.gz", gzip.compress(_jsonl(_contact("p1", "a-3"))) + b"\0" * 8)
+    local.put("t/garbage.jsonl.gz", gzip.compress(_jsonl(_contact("g1", "a-4"))) + b"oops")
+    local.put("t/cut.jsonl.gz", first + second[:-6])  # the second member cut short
+    got = load_objects(local, list(local.list("t/")), max_bytes=MAX)
+    assert sorted(got.contacts["contact_id"]) == ["m1", "m2", "m3", "p1"]
+    reasons = {q.key: q.reason for q in got.quarantined}
+    assert reasons == {
+        "t/garbage.jsonl.gz": "corrupt gzip data: 4 bytes that are not gzip after member 1",
+        "t/cut.jsonl.gz": "corrupt gzip data: member 2 is truncated",
+    }
+
+
+def test_the_size_cap_counts_every_gzip_member(tmp_path: Path) -> None:
+    local = LocalStore(tmp_path)
+    member = gzip.compress(b" " * 3_000 + _jsonl(_contact("s1", "a-1")) + b"\n")
+    local.put("t/two.jsonl.gz", member + member)  # each member fits under MAX, both do not
+    parser = partial(parse_file_columns, max_bytes=MAX)  # as the flow sets it up
+    got = load_objects(local, list(local.list("t/")), max_bytes=MAX, parser=parser)
+    assert got.contacts.is_empty()
+    assert got.quarantined == [
+        Quarantine("t/two.jsonl.gz", f"gzip data expands to over the {MAX:,}-byte limit")
+    ]
