@@ -61,6 +61,22 @@ SAMPLE_CHARS: Final = 400
 QUICK_CHARS: Final = 80
 QUICK_PROBABILITY: Final = 0.99
 
+# A vectorised shortcut before py3langid: a customer opening that uses at least
+# FUNCTION_WORDS_MIN distinct function words of a supported language, making up at least
+# FUNCTION_WORDS_SHARE of its words, is settled as that language without the classifier.
+# The words are chosen to be rare in the other candidate languages.
+FUNCTION_WORDS: Final[dict[str, tuple[str, ...]]] = {
+    "en": (
+        "the", "and", "you", "your", "is", "it", "my", "for", "of", "this", "that", "with",
+        "have", "has", "not", "please", "thanks", "thank", "can", "we", "was", "are", "be",
+        "will", "what", "there", "been", "they", "would", "just", "why", "how", "when", "me",
+        "our", "but", "i'm", "don't", "can't", "it's", "still", "any", "get", "got", "did",
+    ),
+}  # fmt: skip
+FUNCTION_WORDS_MIN: Final = 4
+FUNCTION_WORDS_SHARE: Final = 0.2
+FUNCTION_WORDS_CHARS: Final = 200
+
 LANGUAGES_SCHEMA: Final = pl.Schema(
     {"contact_id": pl.String, "language": pl.String, "supported": pl.Boolean}
 )
@@ -125,6 +141,36 @@ def _openings(turns: pl.DataFrame, speaker: str | None, chars: int) -> pl.DataFr
             .str.slice(0, chars)
         )
     )
+
+
+def _by_function_words(turns: pl.DataFrame, supported: Sequence[str]) -> dict[str, str]:
+    """Contacts whose customer opening is plainly in a supported language, by its function
+    words (vectorised; those contacts skip the classifier)."""
+    found: dict[str, str] = {}
+    rest = turns
+    for lang in supported:
+        vocab = FUNCTION_WORDS.get(lang)
+        if not vocab or rest.is_empty():
+            continue
+        words = (
+            _openings(rest, "customer", FUNCTION_WORDS_CHARS)
+            .select(
+                "contact_id",
+                tokens=pl.col("text").str.to_lowercase().str.extract_all(r"[a-z]+(?:['’][a-z]+)?"),
+            )
+            .with_columns(pl.col("tokens").list.eval(pl.element().str.replace("’", "'")))
+        )
+        hits = pl.col("tokens").list.eval(pl.element().filter(pl.element().is_in(list(vocab))))
+        plain = words.with_columns(hits=hits).filter(
+            (pl.col("hits").list.n_unique() >= FUNCTION_WORDS_MIN)
+            & (pl.col("hits").list.len() >= FUNCTION_WORDS_SHARE * pl.col("tokens").list.len())
+        )
+        for cid in plain["contact_id"].to_list():
+            found[cid] = lang
+        if found:
+            done = pl.Series("contact_id", list(found), dtype=pl.String)
+            rest = rest.filter(~pl.col("contact_id").is_in(done.implode()))
+    return found
 
 
 def _letters(text: pl.Expr) -> pl.Expr:
@@ -199,18 +245,23 @@ def contact_languages(turns: pl.DataFrame, supported: Sequence[str]) -> pl.DataF
     it is treated as) and ``supported`` (whether that language is in ``supported``), in
     LANGUAGES_SCHEMA, in the order contacts first appear.
 
-    Two passes, so that most contacts cost one short classification: the customers'
-    openings first; then the whole sample of the contacts those did not settle."""
+    Three passes, so that most contacts cost no classification and the rest one short one:
+    customer openings plainly in a supported language by their function words (vectorised);
+    then the customers' openings; then the whole sample of the contacts those did not
+    settle."""
     if not supported:
         raise ValueError("at least one supported language is needed")
     contacts = turns.select("contact_id").unique(maintain_order=True)
     if contacts.is_empty():
         return pl.DataFrame(schema=LANGUAGES_SCHEMA)
+    found: dict[str, str] = _by_function_words(turns, supported)
+    if found:
+        settled = pl.Series("contact_id", list(found), dtype=pl.String)
+        turns = turns.filter(~pl.col("contact_id").is_in(settled.implode()))
     ident = _identifier(supported)
     openings = _openings(turns, "customer", QUICK_CHARS).filter(
         pl.col("text").str.len_chars() >= QUICK_CHARS
     )
-    found: dict[str, str] = {}
     for cid, text in openings.iter_rows():
         lang = _quick(ident, supported, text)
         if lang is not None:

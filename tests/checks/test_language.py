@@ -184,3 +184,42 @@ def test_a_batch_of_only_unsupported_contacts(rubric: Rubric) -> None:
         ("c-fr", "a-1", "fr", "unsupported_language"),
     ]
     assert batch.findings.is_empty()
+
+
+def test_plain_english_skips_the_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
+    import checks.language as language
+
+    asked: list[str] = []
+    real = language._identifier
+
+    def counting(supported: list[str]) -> object:
+        ident = real(supported)
+        classify = ident.classify
+
+        def spy(text: str) -> tuple[str, float]:
+            asked.append(text)
+            return classify(text)
+
+        monkeypatch.setattr(ident, "classify", spy)
+        return ident
+
+    monkeypatch.setattr(language, "_identifier", counting)
+    english = contact(
+        (
+            "c",
+            "Hi, my order still hasn't come and it's been a week, can you check what is going on?",
+        ),
+        ("a", "Sorry about that, let me look."),
+        cid="en-1",
+    )
+    spanish = contact(
+        ("c", "Hola, mi pedido todavía no ha llegado y ya pasó una semana, ¿pueden revisarlo?"),
+        ("a", "Sorry about that, let me look."),
+        cid="es-1",
+    )
+    out = contact_languages(turns_frame([english, spanish]), ["en"])
+    assert dict(zip(out["contact_id"], out["language"], strict=True)) == {
+        "en-1": "en",
+        "es-1": "es",
+    }
+    assert asked and all("Hola" in text for text in asked)
