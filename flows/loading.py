@@ -17,7 +17,7 @@ from flows.formats import (
     parse_file_columns,
 )
 from flows.io_threads import IOThreads, Progress
-from flows.store import ObjectStore, StoredObject
+from flows.store import LocalStore, ObjectStore, StoredObject
 
 FETCH_THREADS = 16
 BATCH_FILES = 16
@@ -85,6 +85,44 @@ def _batch_frames(results: Sequence[ColumnarResult], attribution: Attribution | 
     return _Frames(contact_frames(attributed), rest, problems)
 
 
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:160]}" if text else type(exc).__name__
+
+
+def _safe_batch_frames(
+    keys: Sequence[str], results: Sequence[ColumnarResult], attribution: Attribution | None
+) -> _Frames:
+    """_batch_frames, but a file whose values the week's tables cannot hold (a number past
+    Int64, say) is quarantined under its own key instead of failing the batch and the week."""
+    try:
+        return _batch_frames(results, attribution)
+    except Exception:  # find the file(s) at fault: one at a time, only on this rare path
+        pass
+    parts: list[_Frames] = []
+    for key, result in zip(keys, results, strict=True):
+        try:
+            parts.append(_batch_frames([result], attribution))
+        except Exception as exc:
+            reason = f"values the week's tables cannot hold ({_one_line(exc)})"
+            empty = (LoadedShard().contacts, LoadedShard().turns)
+            parts.append(_Frames(empty, None, [*result.problems, Quarantine(key, reason)]))
+    rest = [p.unattributed for p in parts if p.unattributed is not None]
+    return _Frames(
+        (
+            pl.concat([p.attributed[0] for p in parts], rechunk=False),
+            pl.concat([p.attributed[1] for p in parts], rechunk=False),
+        ),
+        (
+            pl.concat([c for c, _ in rest], rechunk=False),
+            pl.concat([t for _, t in rest], rechunk=False),
+        )
+        if rest
+        else None,
+        [q for p in parts for q in p.problems],
+    )
+
+
 def batches_of(objects: Sequence[StoredObject], threads: int) -> list[Sequence[StoredObject]]:
     """Split files into batches for the fetch threads: all busy, each batch a frame's worth."""
     size = max(1, min(BATCH_FILES, len(objects) // threads))
@@ -113,11 +151,25 @@ def load_objects(
         if obj.size > max_bytes:
             reason = f"file is {obj.size:,} bytes, over the {max_bytes:,}-byte limit"
             return ColumnarResult(problems=[Quarantine(obj.key, reason)])
-        result = parser(obj.key, store.get(obj.key))
-        return ColumnarResult.of(result) if isinstance(result, ParseResult) else result
+        try:
+            data = store.get(obj.key)
+        except (OSError, ValueError) as exc:
+            if not isinstance(store, LocalStore):
+                raise  # S3 failures fail (and retry) the task: the file is not at fault
+            # a local file that cannot be read: a symlink out of the root, no permission
+            return ColumnarResult(problems=[Quarantine(obj.key, f"cannot read the file: {exc}")])
+        try:
+            result = parser(obj.key, data)
+            return ColumnarResult.of(result) if isinstance(result, ParseResult) else result
+        except Exception as exc:  # a reader bug must not stop the week; the reason says so
+            return ColumnarResult(
+                problems=[Quarantine(obj.key, f"internal reader error: {_one_line(exc)}")]
+            )
 
     def read_batch(batch: Sequence[StoredObject]) -> _Frames:
-        return _batch_frames([read_one(obj) for obj in batch], attribution)
+        return _safe_batch_frames(
+            [obj.key for obj in batch], [read_one(obj) for obj in batch], attribution
+        )
 
     batches = batches_of(objects, FETCH_THREADS)
     ends = [0]

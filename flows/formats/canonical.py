@@ -21,6 +21,8 @@ def parse_canonical_json(key: str, text: str) -> ParseResult:
         raise TranscriptError(
             f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from exc
+    except RecursionError as exc:
+        raise TranscriptError("malformed JSON: nested too deeply") from exc
     docs = doc if isinstance(doc, list) else [doc]
     result = ParseResult()
     for i, item in enumerate(docs):
@@ -45,6 +47,9 @@ def parse_canonical_jsonl(key: str, text: str) -> ParseResult:
             result.problems.append(
                 Quarantine(where, f"malformed JSON: {exc.msg} (column {exc.colno})")
             )
+            continue
+        except RecursionError:
+            result.problems.append(Quarantine(where, "malformed JSON: nested too deeply"))
             continue
         try:
             result.contacts.append(contact_from_dict(item, source_key=key))
@@ -79,12 +84,20 @@ def parse_timestamp(value: object, name: str = "started_at") -> datetime:
     return ts
 
 
+# The longest offset any reader accepts (about 31 years in ms): larger numbers are not times,
+# and past 2**63 they would not fit the week's Int64 columns.
+MAX_MS: Final = 10**12
+
+
 def _ms(turn: dict[str, Any], name: str, index: int) -> int | None:
     value = turn.get(name)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+    # `not value >= 0` is also true for NaN
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
         raise TranscriptError(f"turn {index}: '{name}' must be a non-negative number")
+    if value > MAX_MS:
+        raise TranscriptError(f"turn {index}: '{name}' is out of range (over {MAX_MS:,} ms)")
     return int(value)
 
 
@@ -115,9 +128,9 @@ def contact_from_dict(doc: object, *, source_key: str | None = None) -> Contact:
         sp: Speaker = speaker
         begin, end = t.get("begin_ms"), t.get("end_ms")
         # The common case (absent, or a non-negative int) skips the full check.
-        if begin is not None and not (type(begin) is int and begin >= 0):
+        if begin is not None and not (type(begin) is int and 0 <= begin <= MAX_MS):
             begin = _ms(t, "begin_ms", i)
-        if end is not None and not (type(end) is int and end >= 0):
+        if end is not None and not (type(end) is int and 0 <= end <= MAX_MS):
             end = _ms(t, "end_ms", i)
         turns.append(Turn(sp, text, begin, end))
     assert contact_id is not None
@@ -203,7 +216,7 @@ def _check_ms(values: list[Any]) -> None:
         raise _NotClean
     if int in kinds:
         ints = values if len(kinds) == 1 else [v for v in values if v is not None]
-        if min(ints) < 0:
+        if min(ints) < 0 or max(ints) > MAX_MS:
             raise _NotClean
 
 

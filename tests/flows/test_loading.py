@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import tempfile
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
@@ -11,13 +12,20 @@ from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from checks.transcript import contacts_frame, turns_frame
 from flows.attribution import AgentRef, Attribution, attribute
-from flows.formats import Quarantine, parse_file, parse_file_columns
+from flows.formats import ColumnarResult, Quarantine, parse_file, parse_file_columns
+from flows.formats.detect import INTERNAL_ERROR
+from flows.ledger import select_week
 from flows.loading import BATCH_FILES, LoadedShard, batches_of, load_objects, merge_shards
 from flows.store import LocalStore, StoredObject
+from flows.weeks import IsoWeek
+from tests.flows.formats.test_properties import JSON
 
 MAX = 5_000
 
@@ -173,3 +181,239 @@ def test_the_size_cap_counts_every_gzip_member(tmp_path: Path) -> None:
     assert got.quarantined == [
         Quarantine("t/two.jsonl.gz", f"gzip data expands to over the {MAX:,}-byte limit")
     ]
+
+
+# Issue 18, hole 1: every failure of one file, whatever stage it surfaces in, ends as a
+# quarantine row naming that file, and the rest of the week goes on.
+
+WEEK = IsoWeek.parse("2026-W47")
+WEEK_MAX = 1_000_000
+GOOD: dict[str, bytes] = {
+    "w/good-a.jsonl": _jsonl(_contact("good-1", "a-1"), _contact("good-2", "a-2")),
+    "w/good-b.json.gz": gzip.compress(json.dumps(_contact("good-3", "a-1")).encode()),
+    "w/good-c.csv": b"contact_id,agent_id,started_at,speaker,text\n"
+    b"good-4,a-3,2026-11-18T10:00:00Z,agent,Hello\ngood-4,a-3,2026-11-18T10:00:00Z,customer,Hi\n",
+}
+GOOD_IDS = ["good-1", "good-2", "good-3", "good-4"]
+
+
+def _with_turn(cid: str, **turn: Any) -> bytes:
+    doc = _contact(cid, "a-9")
+    doc["turns"][0].update(turn)
+    return json.dumps(doc).encode()  # allow_nan: NaN and Infinity written as Python's json does
+
+
+def _week(local: LocalStore, parser: Any = None) -> tuple[LoadedShard, pl.DataFrame]:
+    """Load every file under w/ with the flow's reader and settle the week's ledger."""
+    parser = parser or partial(parse_file_columns, max_bytes=WEEK_MAX)
+    shard = load_objects(local, list(local.list("w/")), max_bytes=WEEK_MAX, parser=parser)
+    start, end = WEEK.utc_bounds("UTC")
+    selection = select_week(
+        shard.contacts, shard.quarantined, week=str(WEEK), start=start, end=end, sample_size=None
+    )
+    return shard, selection.ledger
+
+
+def _assert_good_scored_once(ledger: pl.DataFrame) -> None:
+    good = ledger.filter(pl.col("contact_id").is_in(GOOD_IDS))
+    assert sorted(good["contact_id"]) == GOOD_IDS, good
+    assert set(good["state"]) == {"scored"}
+
+
+def _store(tmp: Path, bad: dict[str, bytes]) -> LocalStore:
+    local = LocalStore(tmp)
+    for key, data in {**GOOD, **bad}.items():
+        local.put(key, data)
+    return local
+
+
+BAD_FILES = {
+    "w/huge-float.json": (_with_turn("b1", begin_ms=1e300), "'begin_ms' is out of range"),
+    "w/huge-int.jsonl": (_with_turn("b2", end_ms=2**64) + b"\n", "'end_ms' is out of range"),
+    "w/nan.json": (_with_turn("b3", begin_ms=float("nan")), "'begin_ms' must be a non-negative"),
+    "w/inf.jsonl": (_with_turn("b4", end_ms=float("inf")) + b"\n", "'end_ms' is out of range"),
+    "w/deep.json": (b'{"a":' * 50_000 + b"1" + b"}" * 50_000, "nested too deeply"),
+    "w/deep.jsonl": (b"[" * 50_000 + b"]" * 50_000 + b"\n{}\n", "nested too deeply"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_one_bad_number_or_nesting_is_quarantined_with_its_file_named(
+    tmp_path: Path, name: str
+) -> None:
+    data, reason = BAD_FILES[name]
+    _, ledger = _week(_store(tmp_path, {name: data}))
+    _assert_good_scored_once(ledger)
+    mine = ledger.filter(pl.col("key").str.starts_with(name))
+    assert set(mine["state"]) == {"quarantined"}
+    assert any(reason in r for r in mine["reason"]), mine["reason"].to_list()
+    assert not any(r.startswith(INTERNAL_ERROR) for r in mine["reason"])
+
+
+def test_values_no_table_can_hold_quarantine_their_file_not_the_week(tmp_path: Path) -> None:
+    """A reader that lets through a number past Int64 (as 1e300 once did): the batch's frames
+    fail, and the file at fault is found and quarantined under its own key."""
+    local = _store(tmp_path, {"w/overflow.json": _contact_bytes("b5")})
+
+    def lax(key: str, data: bytes) -> ColumnarResult:
+        result = parse_file_columns(key, data)
+        if key == "w/overflow.json":
+            _, turns = result.contacts[0]
+            turns.begin_ms[0] = 2**70
+        return result
+
+    _, ledger = _week(local, lax)
+    _assert_good_scored_once(ledger)
+    row = ledger.filter(pl.col("key") == "w/overflow.json").row(0, named=True)
+    assert row["state"] == "quarantined"
+    assert row["reason"].startswith("values the week's tables cannot hold (")
+
+
+def test_a_reader_that_raises_quarantines_its_file(tmp_path: Path) -> None:
+    local = _store(tmp_path, {"w/boom.json": _contact_bytes("b6")})
+
+    def buggy(key: str, data: bytes) -> ColumnarResult:
+        if key == "w/boom.json":
+            raise RecursionError("maximum recursion depth exceeded")
+        return parse_file_columns(key, data)
+
+    _, ledger = _week(local, buggy)
+    _assert_good_scored_once(ledger)
+    row = ledger.filter(pl.col("key") == "w/boom.json").row(0, named=True)
+    assert (row["state"], row["reason"]) == (
+        "quarantined",
+        f"{INTERNAL_ERROR}: RecursionError: maximum recursion depth exceeded",
+    )
+
+
+def test_a_symlink_out_of_the_local_root_is_quarantined(tmp_path: Path) -> None:
+    secret = tmp_path / "outside.json"
+    secret.write_bytes(_contact_bytes("leak"))
+    local = _store(tmp_path / "root", {})
+    (tmp_path / "root" / "w" / "escape.json").symlink_to(secret)
+    _, ledger = _week(local)
+    _assert_good_scored_once(ledger)
+    row = ledger.filter(pl.col("key") == "w/escape.json").row(0, named=True)
+    assert row["state"] == "quarantined"
+    assert row["reason"].startswith("cannot read the file: key escapes the store root")
+    assert "leak" not in ledger["contact_id"].to_list()
+
+
+def _contact_bytes(cid: str) -> bytes:
+    return json.dumps(_contact(cid, "a-9")).encode()
+
+
+BAD_KEYS = st.sampled_from(
+    [
+        "w/bad.json",
+        "w/bad.jsonl",
+        "w/bad.json.gz",
+        "w/bad.csv",
+        "w/bad",
+        "w/Analysis/Chat/2026/11/17/bad_analysis_2026-11-17T10:00:00Z.json",
+    ]
+)
+NUMBER = st.one_of(
+    st.integers(),
+    st.floats(),  # NaN and infinities too
+    st.sampled_from([1e300, -1e300, 2**63, 2**64, 10**30, -1, 0.5]),
+)
+TEXT = st.text(max_size=12) | st.sampled_from(["", " ", "=1+1", "\x00", "\ud800"])
+CONTACTISH = st.fixed_dictionaries(
+    {
+        "contact_id": TEXT | NUMBER,
+        "agent_id": TEXT | NUMBER | st.none(),
+        "started_at": st.sampled_from(
+            ["2026-11-17T10:00:00Z", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"]
+        )
+        | TEXT,
+        "turns": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "speaker": st.sampled_from(["agent", "customer", "system"]) | TEXT,
+                    "text": TEXT | NUMBER,
+                    "begin_ms": NUMBER | st.none(),
+                    "end_ms": NUMBER | st.none(),
+                }
+            ),
+            max_size=4,
+        ),
+    }
+)
+FIELDS = [
+    ("contact_id",),
+    ("agent_id",),
+    ("started_at",),
+    ("team",),
+    ("agent_name",),
+    ("turns",),
+    ("turns", 0),
+    ("turns", 0, "begin_ms"),
+    ("turns", 1, "end_ms"),
+    ("turns", 0, "text"),
+    ("turns", 1, "speaker"),
+]
+
+
+def _one_field_off(path: tuple[str | int, ...], value: object) -> dict[str, Any]:
+    """A good contact (not one of the good files') with one field replaced."""
+    doc = _contact("bad-1", "a-9")
+    where: Any = doc
+    for step in path[:-1]:
+        where = where[step]
+    where[path[-1]] = value
+    return doc
+
+
+NEARLY_GOOD = st.builds(_one_field_off, st.sampled_from(FIELDS), NUMBER | TEXT | JSON)
+BAD_TIME = st.builds(
+    _one_field_off, st.sampled_from([f for f in FIELDS if str(f[-1]).endswith("_ms")]), NUMBER
+)
+DOCS = (
+    BAD_TIME
+    | JSON
+    | CONTACTISH
+    | NEARLY_GOOD
+    | st.lists(CONTACTISH | NEARLY_GOOD, max_size=3)
+    | st.lists(NEARLY_GOOD, min_size=1, max_size=3)
+)
+
+
+def _encode(key: str, doc: object, lines: bool) -> bytes:
+    if lines and isinstance(doc, list):
+        data = "\n".join(json.dumps(d) for d in doc).encode("utf-8", "surrogatepass")
+    else:
+        data = json.dumps(doc).encode("utf-8", "surrogatepass")
+    return gzip.compress(data) if key.endswith(".gz") else data
+
+
+def _check_week(data: bytes, key: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        shard, ledger = _week(_store(Path(tmp), {key: data}))
+    _assert_good_scored_once(ledger)
+    mine = ledger.filter(pl.col("key").str.starts_with(key))
+    assert not mine.is_empty(), "the bad file must end in the ledger"
+    if shard.contacts.filter(pl.col("source_key") == key).is_empty():
+        assert set(mine["state"]) == {"quarantined"}
+    for reason in mine.filter(pl.col("state") == "quarantined")["reason"]:
+        assert reason.strip() and "\n" not in reason
+        assert not reason.startswith(INTERNAL_ERROR), reason
+
+
+WEEK_EXAMPLES = hyp_settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+@WEEK_EXAMPLES
+@given(key=BAD_KEYS, data=st.binary(max_size=400))
+def test_any_bytes_as_one_file_of_the_week(key: str, data: bytes) -> None:
+    _check_week(data, key)
+
+
+@WEEK_EXAMPLES
+@given(key=BAD_KEYS, doc=DOCS, lines=st.booleans())
+def test_any_json_as_one_file_of_the_week(key: str, doc: object, lines: bool) -> None:
+    _check_week(_encode(key, doc, lines), key)
