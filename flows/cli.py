@@ -109,6 +109,25 @@ def _print_results(results: list[dict[str, Any]]) -> None:
             r["week"], str(r["agents"]), str(c["scored"]), str(c["quarantined"]), r["output"]
         )
     console.print(table)
+    for r in results:
+        if line := delivery_line(r):
+            console.print(line, soft_wrap=True)
+
+
+def delivery_line(result: dict[str, Any]) -> str | None:
+    """One line on what a week's delivery did, or None when nothing was to be delivered."""
+    d = result.get("delivery")
+    if not d:
+        return None
+    parts = [f"sent to {', '.join(d['sent'])}" if d["sent"] else "nothing sent"]
+    if d["unchanged"]:
+        parts.append(f"already sent before: {', '.join(d['unchanged'])}")
+    parts += [f"[red]not delivered to {f['recipient']}: {f['error']}[/]" for f in d["failed"]]
+    if "error" in d:
+        parts.append(f"[red]delivery failed: {d['error']}[/]")
+    if d["no_recipient"]:
+        parts.append(f"[yellow]no recipient for {', '.join(d['no_recipient'])}[/]")
+    return f"{result['week']} delivery: " + "; ".join(parts)
 
 
 @app.command()
@@ -146,6 +165,9 @@ def run(
     dask_address: Annotated[
         str | None, typer.Option(help="Run tasks on an existing Dask scheduler (tcp://…).")
     ] = None,
+    resend: Annotated[
+        bool, typer.Option("--resend", help="E-mail the week again to recipients already sent it.")
+    ] = False,
 ) -> None:
     """Audit a week (or a range of weeks) from a real bucket or folder."""
     try:
@@ -169,6 +191,7 @@ def run(
             roster=roster,
             dask_workers=workers,
             dask_address=dask_address,
+            resend=resend or None,
         )
     except ValueError as exc:
         raise _fail(str(exc)) from exc
@@ -223,14 +246,16 @@ def demo(
     sample: Annotated[str, typer.Option(help="Contacts per agent, or 'all'.")] = "5",
 ) -> None:
     """Run the weekly audit end to end on an embedded S3 endpoint with generated weeks."""
-    from flows.demo import local_s3
+    from flows.deliver.sink import smtp_outbox
+    from flows.demo import DEMO_MANAGERS, local_s3
     from flows.generate import generate_week, week_files
 
     last = last_complete_week(datetime.now(UTC))
     run_list = [last.shift(-k) for k in reversed(range(weeks))]
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
-    with local_s3() as store:
+    with local_s3() as store, smtp_outbox(out_dir) as (smtp_port, _):
         console.print(f"Local S3 endpoint {store.endpoint_url}, bucket {store.bucket}")
+        console.print(f"Local SMTP sink 127.0.0.1:{smtp_port} -> {out_dir}/<week>/outbox/*.eml")
         for iso in run_list:
             contacts = generate_week(str(iso), seed=7 + iso.week)
             files = week_files(contacts, "transcripts", with_broken=iso == last, seed=7)
@@ -241,6 +266,13 @@ def demo(
             endpoint_url=store.endpoint_url,
             out_dir=out_dir,
             sample=sample,
+            smtp_host="127.0.0.1",
+            smtp_port=smtp_port,
+            smtp_security="none",
+            mail_from="rapport@example.com",
+            qa_contact="qa-team@example.com",
+            ops_email="ops@example.com",
+            recipients=DEMO_MANAGERS,
         )
         results = run_weeks(settings, run_list)
     if any("error" in r for r in results):
@@ -248,6 +280,8 @@ def demo(
     logging.getLogger("prefect").setLevel(logging.WARNING)  # keep the summary line last
     final = out_dir / str(last)
     pdfs = sorted(final.glob("*.pdf"))
+    emails = sorted((final / "outbox").glob("*.eml"))
+    console.print(f"E-mails to managers: {(final / 'outbox').resolve()} ({len(emails)} .eml)")
     console.print(f"Scorecards: {final.resolve()} ({len(pdfs)} PDFs, team-summary.pdf included)")
 
 

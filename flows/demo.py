@@ -8,9 +8,15 @@ from contextlib import contextmanager
 
 import boto3
 
+from flows.example_personas import TEAMS
 from flows.store import S3Store
 
 DEMO_BUCKET = "rapport-demo"
+# The generated teams' managers, as a delivery table (`recipients`) would name them.
+DEMO_MANAGERS = {
+    team: "lead." + "".join(c for c in team.split()[0].lower() if c.isalpha()) + "@example.com"
+    for team in TEAMS
+}
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "rapport-demo",
     "AWS_SECRET_ACCESS_KEY": "rapport-demo",

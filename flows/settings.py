@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from flows.weeks import check_zone
@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     )
     output_prefix: str = Field("scorecards", description="prefix under which weeks are published")
     out_dir: Path | None = Field(Path("out"), description="local copy of the outputs (none: off)")
+    lock_ttl_hours: float = Field(
+        6.0, gt=0, description="hours after which a week's lock counts as left by a dead run"
+    )
     sample: str = Field("5", description="contacts per agent, or 'all'")
     timezone: str = Field("UTC", description="zone that defines the week's boundaries")
     rubric: Path | None = Field(None, description="rubric YAML (default: the packaged one)")
@@ -60,6 +63,36 @@ class Settings(BaseSettings):
         15.0, gt=0, description="seconds S3 may stay silent (connect: at most 5) per attempt"
     )
     s3_attempts: int = Field(4, ge=1, description="attempts per S3 request (with backoff)")
+    recipients: dict[str, str] = Field(
+        default_factory=dict,
+        description="manager e-mail per team or agent id, e.g. {'Billing': 'lead@acme.com'}",
+    )
+    agent_emails: dict[str, str] = Field(
+        default_factory=dict, description="agent id -> e-mail (the agent gets their own card)"
+    )
+    smtp_host: str | None = Field(None, description="SMTP server (none: no e-mail is sent)")
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port")
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(
+        "starttls", description="starttls, ssl (implicit TLS) or none"
+    )
+    smtp_user: str | None = Field(None, description="SMTP login (none: no authentication)")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password (never logged)")
+    mail_from: str = Field("rapport@localhost", description="sender of the e-mails")
+    qa_contact: str | None = Field(
+        None, description="QA contact named in every e-mail's footer (default: mail_from)"
+    )
+    ops_email: str | None = Field(None, description="who is told when a week fails")
+    card_links: bool = Field(
+        False, description="link scorecards by presigned S3 URL instead of attaching them"
+    )
+    link_expiry_hours: int = Field(
+        168, ge=1, le=168, description="hours a presigned link stays valid (at most 7 days)"
+    )
+    webhook_url: SecretStr | None = Field(
+        None, description="chat webhook (Slack-compatible JSON) told of each week"
+    )
+    send_attempts: int = Field(3, ge=1, description="attempts per e-mail (with backoff)")
+    resend: bool = Field(False, description="send again what the delivery record says was sent")
 
     @property
     def distributed(self) -> bool:

@@ -30,6 +30,14 @@ from checks.scoring import score_turns
 from checks.transcript import CONTACTS_SCHEMA
 from flows.attribution import Attribution
 from flows.attribution_source import read_attribution
+from flows.deliver.recipients import WeekDigest, digest_of
+from flows.deliver.week import (
+    deliver_week,
+    delivery_configured,
+    notify_failure,
+    presigned_links,
+    record_key,
+)
 from flows.formats import Quarantine, choose_contact_lens_keys
 from flows.history import read_history
 from flows.io_threads import IOThreads, RunStopped, new_run, stopping
@@ -42,7 +50,7 @@ from flows.ledger import (
 )
 from flows.load_workers import ShardJob, load_pool, load_shard_with
 from flows.loading import LoadedShard, merge_shards
-from flows.publish import WeekPublisher, week_prefix
+from flows.publish import WeekLock, WeekPublisher, week_prefix
 from flows.render import (
     TEAM_SUMMARY_FILE,
     iter_rendered,
@@ -111,6 +119,7 @@ for _name in ("prefect.flow_runs", "prefect.task_runs"):
 LIST_THREADS = 8
 SCORE_CHUNK_CONTACTS = 10_000
 SCORE_CONCURRENCY = 2
+MAX_ARTIFACT_CARDS = 50  # scorecards linked one by one in the run's artifact
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,6 +331,62 @@ def shards_of(objects: Sequence[StoredObject], size: int) -> list[list[StoredObj
     return [list(objects[i : i + size]) for i in range(0, len(objects), size)]
 
 
+@task(name="deliver", cache_policy=NO_CACHE)
+def deliver(settings: Settings, digest: WeekDigest) -> dict[str, Any]:
+    """E-mail (and post) the published week to whoever has not had it; a failure here is
+    reported in the summary and never undoes the published week."""
+    try:
+        return deliver_week(
+            settings,
+            digest,
+            output_store(settings),
+            week_prefix(settings.output_prefix, digest.week),
+        )
+    except Exception as exc:
+        get_run_logger().error("Delivery of %s failed: %s", digest.week, exc)
+        return {"error": str(exc), "sent": [], "unchanged": [], "failed": [], "no_recipient": []}
+
+
+def outputs_markdown(
+    settings: Settings, week: str, files: list[str], delivery: dict[str, Any] | None
+) -> str:
+    """Links to the week's outputs (and its delivery record) for the Prefect artifact."""
+    store = output_store(settings)
+    prefix = week_prefix(settings.output_prefix, week)
+    cards = [n for n in files if n.endswith(".pdf") and n != TEAM_SUMMARY_FILE]
+    if len(cards) > MAX_ARTIFACT_CARDS:  # the folder, not a thousand links
+        files = [n for n in files if n not in set(cards)]
+    try:
+        links = presigned_links(store, prefix, files, settings.link_expiry_hours)
+    except Exception:  # no signing credentials: the locations are still listed
+        links = {}
+    lines = [
+        "",
+        f"## Outputs ({store.url(prefix)})",
+        "",
+        f"Links valid for {settings.link_expiry_hours} h from the run." if links else "",
+        "",
+    ]
+    for name in files:
+        url = links.get(name)
+        lines.append(f"- [{name}]({url})" if url else f"- {name}: `{store.url(prefix + name)}`")
+    if len(cards) > MAX_ARTIFACT_CARDS:
+        lines.append(f"- {len(cards)} scorecards (`<agent>.pdf`) under `{store.url(prefix)}`")
+    if delivery is not None:
+        key = record_key(settings.output_prefix, week)
+        lines += ["", f"## Delivery (record: `{store.url(key)}`)", ""]
+        if "error" in delivery:
+            lines.append(f"- failed: {delivery['error']}")
+        lines.append(f"- sent: {', '.join(delivery['sent']) or 'none'}")
+        if delivery["unchanged"]:
+            lines.append(f"- already sent, unchanged: {', '.join(delivery['unchanged'])}")
+        for failed in delivery["failed"]:
+            lines.append(f"- **not delivered** to {failed['recipient']}: {failed['error']}")
+        if delivery["no_recipient"]:
+            lines.append(f"- **no recipient** for: {', '.join(delivery['no_recipient'])}")
+    return "\n".join(lines)
+
+
 def week_table_markdown(week: str, table: pl.DataFrame) -> str:
     """The week's per-agent table as markdown for the Prefect UI."""
     agents = (
@@ -353,10 +418,19 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
     new_run()  # not STOP.clear(): Dask pickles the flow with the globals it names (no Event)
     clock = StageClock()
     try:
-        return _audit(iso, settings, clock)
+        # One run per week at a time: a second run fails here, before it touches anything.
+        with WeekLock(
+            output_store(settings),
+            settings.output_prefix,
+            str(iso),
+            ttl_seconds=settings.lock_ttl_hours * 3600,
+        ):
+            return _audit(iso, settings, clock)
     except BaseException as exc:
         if stopping(exc):
             logger.warning(stop_message(exc, iso, clock))
+        elif isinstance(exc, Exception):
+            notify_failure(settings, str(iso), exc)  # the operations address, when configured
         raise
 
 
@@ -471,12 +545,21 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock) -> dict[str, Any
             "ledger.csv": selection.ledger.write_csv().encode(),
         }
         manifest = build_manifest(settings, iso, rubric.version, selection, quarantined)
+        # agent id -> its scorecard's file (ids that are not safe file names get a hashed one)
+        manifest["scorecards"] = {
+            card.agent_id: scorecard_file_name(card.agent_id) for card in report.agents
+        }
         with clock("publishing"):
             full = publish_outputs(opaque(sinks), opaque(tables), opaque(manifest))
     clock.replacing = False
+    delivery = None
+    if delivery_configured(settings):
+        with clock("delivering"):
+            delivery = deliver(settings, digest_of(report, full["files"]))
     create_markdown_artifact(
         key=f"rapport-{str(iso).lower()}",
-        markdown=week_table_markdown(str(iso), table),
+        markdown=week_table_markdown(str(iso), table)
+        + outputs_markdown(settings, str(iso), [*full["files"], "manifest.json"], delivery),
         description=f"Rapport scores for {iso}",
     )
     logger.info("Published %d files for %s", len(full["files"]), iso)
@@ -487,6 +570,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock) -> dict[str, Any
         "counts": full["counts"],
         "agents": len(report.agents),
         "timings": clock.seconds,
+        "delivery": delivery,
     }
 
 
@@ -519,6 +603,7 @@ STAGE_KEYS = {
     "building the report": "report",
     "rendering": "render",
     "publishing": "publish",
+    "delivering": "deliver",
 }
 
 

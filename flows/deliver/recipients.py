@@ -1,0 +1,118 @@
+"""Who gets what: managers per team or agent, agents' own addresses, and who has nobody."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from flows.render import TEAM_SUMMARY_FILE, scorecard_file_name
+from flows.report_data import WeekReport
+
+MOVED_POINTS = 5.0  # a change of at least this many points is "who moved"
+
+
+@dataclass(frozen=True, slots=True)
+class AgentLine:
+    """What a message says about one agent (no customer text: names, scores, flags)."""
+
+    agent_id: str
+    name: str
+    team: str
+    overall: float | None
+    change: float | None
+    flags: tuple[str, ...]
+    file: str
+
+
+@dataclass(frozen=True, slots=True)
+class WeekDigest:
+    """The week as a delivery sees it: its agents and the published files' hashes."""
+
+    week: str
+    week_dates: str
+    agents: tuple[AgentLine, ...]
+    files: Mapping[str, Mapping[str, object]]  # manifest["files"]: name -> sha256, bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Packet:
+    """One message: its recipient, the agents it covers, whether it carries the team summary."""
+
+    recipient: str
+    role: str  # "manager" or "agent"
+    agents: tuple[AgentLine, ...]
+    team_summary: bool
+    teams: tuple[str, ...] = field(default=())
+
+    def files(self) -> list[str]:
+        """The week's files this message carries or links."""
+        names = [TEAM_SUMMARY_FILE] if self.team_summary else []
+        return names + [a.file for a in self.agents]
+
+    def fingerprint(self, digest: WeekDigest, links: bool) -> str:
+        """Changes when anything the recipient would receive changes."""
+        doc = {
+            "recipient": self.recipient,
+            "links": links,
+            "files": {n: digest.files.get(n, {}).get("sha256") for n in self.files()},
+        }
+        return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def digest_of(report: WeekReport, files: Mapping[str, Mapping[str, object]]) -> WeekDigest:
+    """The delivery's view of a built week report and its manifest's files."""
+    flags: dict[str, list[str]] = {}
+    for flag in (*report.team.overload_flags, *report.team.empathy_flags):
+        flags.setdefault(flag.agent_id, []).append(flag.reason)
+    agents = tuple(
+        AgentLine(
+            agent_id=card.agent_id,
+            name=card.agent_name or card.agent_id,
+            team=card.team or "",
+            overall=card.overall,
+            change=card.change,
+            flags=tuple(flags.get(card.agent_id, ())),
+            file=scorecard_file_name(card.agent_id),
+        )
+        for card in report.agents
+    )
+    return WeekDigest(report.week, report.team.week_dates, agents, files)
+
+
+def plan(
+    agents: Sequence[AgentLine],
+    managers: Mapping[str, str],
+    agent_emails: Mapping[str, str],
+) -> tuple[list[Packet], list[AgentLine]]:
+    """Messages to send, and the agents no manager receives. `managers` maps an agent id or a
+    team name to an address (the agent id wins); several keys may share one address."""
+    by_manager: dict[str, list[AgentLine]] = {}
+    nobody: list[AgentLine] = []
+    for agent in agents:
+        address = managers.get(agent.agent_id) or managers.get(agent.team)
+        if address:
+            by_manager.setdefault(address.strip(), []).append(agent)
+        else:
+            nobody.append(agent)
+    packets = [
+        Packet(
+            recipient,
+            "manager",
+            tuple(sorted(covered, key=lambda a: a.agent_id)),
+            team_summary=True,
+            teams=tuple(sorted({a.team for a in covered if a.team})),
+        )
+        for recipient, covered in sorted(by_manager.items())
+    ]
+    for agent in sorted(agents, key=lambda a: a.agent_id):
+        if address := agent_emails.get(agent.agent_id, "").strip():
+            packets.append(Packet(address, "agent", (agent,), team_summary=False))
+    return packets, nobody
+
+
+def movers(agents: Sequence[AgentLine]) -> list[AgentLine]:
+    """Agents whose overall moved at least MOVED_POINTS since last week, biggest first."""
+    moved = [a for a in agents if a.change is not None and abs(a.change) >= MOVED_POINTS]
+    return sorted(moved, key=lambda a: (-abs(a.change or 0.0), a.agent_id))
