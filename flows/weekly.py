@@ -50,7 +50,7 @@ from flows.ledger import (
 )
 from flows.load_workers import ShardJob, load_pool, load_shard_with
 from flows.loading import LoadedShard, merge_shards
-from flows.publish import WeekLock, WeekPublisher, week_prefix
+from flows.publish import WeekPublisher, week_prefix
 from flows.render import (
     TEAM_SUMMARY_FILE,
     iter_rendered,
@@ -419,13 +419,7 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
     clock = StageClock()
     try:
         # One run per week at a time: a second run fails here, before it touches anything.
-        with WeekLock(
-            output_store(settings),
-            settings.output_prefix,
-            str(iso),
-            ttl_seconds=settings.lock_ttl_hours * 3600,
-        ):
-            return _audit(iso, settings, clock)
+        return _audit(iso, settings, clock)
     except BaseException as exc:
         if stopping(exc):
             logger.warning(stop_message(exc, iso, clock))
