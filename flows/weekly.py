@@ -62,6 +62,7 @@ from flows.render import (
 )
 from flows.report_data import WeekReport, build_week_report, published_scores_table
 from flows.settings import Settings
+from flows.spreadsheet import spreadsheet_safe_csv
 from flows.store import LocalStore, StoredObject, StoreError
 from flows.stores import input_store, output_store
 from flows.version import code_version
@@ -535,8 +536,8 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock) -> dict[str, Any
             render_all(report, settings, sinks, pool)
         tables = {
             "scores.parquet": _parquet(table),
-            "scores.csv": table.write_csv().encode(),
-            "ledger.csv": selection.ledger.write_csv().encode(),
+            "scores.csv": spreadsheet_safe_csv(table),
+            "ledger.csv": spreadsheet_safe_csv(selection.ledger),
         }
         manifest = build_manifest(settings, iso, rubric.version, selection, quarantined)
         # agent id -> its scorecard's file (ids that are not safe file names get a hashed one)
