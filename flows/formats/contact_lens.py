@@ -110,6 +110,9 @@ def _role_map(doc: dict[str, Any]) -> tuple[dict[str, Speaker], str | None]:
         if not isinstance(p, dict):
             raise TranscriptError(f"wrong schema: Participants[{i}] is not an object")
         pid, role = p.get("ParticipantId"), p.get("ParticipantRole")
+        if role is None and isinstance(pid, str):
+            # Amazon's redacted chat lists participants without roles; each turn carries its own.
+            continue
         if not isinstance(pid, str) or not isinstance(role, str):
             raise TranscriptError(
                 f"wrong schema: Participants[{i}] needs string ParticipantId and ParticipantRole"
@@ -184,7 +187,8 @@ def _items(doc: dict[str, Any], roles: dict[str, Speaker]) -> tuple[list[_Item],
             speaker = _role(turn["ParticipantRole"], f"Transcript[{i}]")
         else:
             raise TranscriptError(
-                f"wrong schema: Transcript[{i}] has ParticipantId {pid!r} not in Participants"
+                f"wrong schema: Transcript[{i}] has ParticipantId {str(pid)[:40]!r} not in "
+                "Participants with a role, and no ParticipantRole of its own"
             )
         begin, end = _offset(turn, "BeginOffsetMillis", i), _offset(turn, "EndOffsetMillis", i)
         at = times[i]

@@ -81,6 +81,38 @@ def test_published_chat_example(shared_example: Reader) -> None:
     assert all(b is not None for b in begins) and begins == sorted(begins)  # type: ignore[type-var,unused-ignore]
 
 
+CHAT_REDACTED_KEY = (
+    "connect/Analysis/Chat/Redacted/2022/10/27/b49644f6_analysis_redacted_2022-10-27T03:32:00Z.json"
+)
+
+
+def _as_amazon_redacts_chat(data: bytes) -> bytes:
+    """The published chat example as Amazon publishes its redacted copy: `Participants` entries
+    without `ParticipantRole` (every turn still carries its own)."""
+    doc = json.loads(data)
+    for participant in doc["Participants"]:
+        del participant["ParticipantRole"]
+    assert all("ParticipantRole" in t for t in doc["Transcript"] if t["Type"] == "MESSAGE")
+    return json.dumps(doc).encode()
+
+
+def test_redacted_chat_reads_roles_from_its_turns(shared_example: Reader) -> None:
+    """Issue 18, hole 5: Amazon's own redacted chat was refused for its role-less Participants."""
+    raw = _one(CHAT_KEY, shared_example("contact-lens-chat.json"))
+    redacted = _one(
+        CHAT_REDACTED_KEY, _as_amazon_redacts_chat(shared_example("contact-lens-chat.json"))
+    )
+    assert [(t.speaker, t.text) for t in redacted.turns] == [(t.speaker, t.text) for t in raw.turns]
+    assert redacted.contact_id == raw.contact_id and redacted.channel == "chat"
+
+
+def test_a_turn_with_no_role_anywhere_is_still_refused() -> None:
+    doc = _doc(Participants=[{"ParticipantId": "A"}, {"ParticipantId": "C"}])  # turns: no role
+    result = parse_file(VOICE_KEY, json.dumps(doc).encode())
+    assert not result.contacts
+    assert "not in Participants with a role, and no ParticipantRole" in result.problems[0].reason
+
+
 def test_own_fixture_uuid_participants_overlap_and_system(fixture_bytes: Reader) -> None:
     contact = _one(VOICE_KEY, fixture_bytes("contact-lens-voice-uuid.json"))
     assert contact.contact_id == "7a1d2c3e-0000-4f00-8000-00000000beef"
