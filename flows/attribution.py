@@ -12,6 +12,7 @@ from checks.transcript import Contact
 from flows.formats.csv_table import cell, find_columns, read_table
 from flows.formats.decode import decode_text, gunzip_if_needed
 from flows.formats.model import TranscriptError
+from flows.formats.validate import check_id
 
 MAX_CTR_BYTES: Final = 512 * 1024 * 1024
 
@@ -54,6 +55,17 @@ _ROSTER_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "agent_name": ("name", "full_name", "display_name"),
     "team": ("group", "queue", "department"),
 }
+
+
+def _bad_ids(contact_id: str | None, agent_id: str) -> str | None:
+    """Why these ids would not pass as a transcript's own ids (too long, control characters),
+    or None: attributed ids name files and rows just like transcript ids."""
+    try:
+        check_id("contact_id", contact_id)
+        check_id("agent_id", agent_id)
+    except TranscriptError as exc:
+        return str(exc)
+    return None
 
 
 # --- Amazon Connect contact records -------------------------------------------------------
@@ -144,6 +156,9 @@ def attribution_from_ctr_jsonl(data: bytes) -> Attribution:
             if found is None:
                 continue  # no agent connected (abandoned, IVR only): nobody to attribute
             contact_id = str(record["ContactId"]).strip()
+            if problem := _bad_ids(contact_id, found[0].agent_id):
+                problems.append(f"record at offset {offset}: {problem}; skipped")
+                continue
             current = best.get(contact_id)
             if current is None or found[1] > current[1]:
                 best[contact_id] = found
@@ -182,6 +197,9 @@ def attribution_from_roster_csv(data: bytes, columns: RosterColumns | None = Non
             agent_id, cell(row, cols, "agent_name") or None, cell(row, cols, "team") or None
         )
         contact_id = cell(row, cols, "contact_id")
+        if problem := _bad_ids(contact_id or None, agent_id):
+            problems.append(f"roster line {line}: {problem}; skipped")
+            continue
         if contact_id:
             if contact_id in by_contact and by_contact[contact_id].agent_id != agent_id:
                 problems.append(f"roster line {line}: contact {contact_id!r} twice, first kept")

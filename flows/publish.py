@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
+import socket
+import uuid
 from collections.abc import Mapping
 from concurrent.futures import Future
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flows.io_threads import IOThreads, settle
 from flows.store import ObjectStore, StoreError
 
 MANIFEST = "manifest.json"
+LOCKS_DIR = ".locks"
+DEFAULT_LOCK_TTL_SECONDS = 6 * 3600.0
+_log = logging.getLogger(__name__)
 PUT_THREADS = 16  # uploads wait on the network, like the loader's reads
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
@@ -33,6 +41,119 @@ def week_prefix(output_prefix: str, week: str) -> str:
     """`<output prefix>/<week>/`."""
     base = output_prefix.strip("/")
     return f"{base}/{week}/" if base else f"{week}/"
+
+
+def week_lock_key(output_prefix: str, week: str) -> str:
+    """`<output prefix>/.locks/<week>.json`: beside the weeks, never inside one."""
+    base = output_prefix.strip("/")
+    return f"{base}/{LOCKS_DIR}/{week}.json" if base else f"{LOCKS_DIR}/{week}.json"
+
+
+class WeekLocked(StoreError):
+    """Another run holds the week's lock: this one must not publish (no retry helps)."""
+
+
+class WeekLock:
+    """One run at a time per week in an output store: a lock object created only if absent
+    (S3 conditional put, O_EXCL-like link on disk), removed when the run ends; a lock older
+    than `ttl_seconds` is taken to be left by a dead run and replaced."""
+
+    def __init__(
+        self,
+        store: ObjectStore,
+        output_prefix: str,
+        week: str,
+        ttl_seconds: float = DEFAULT_LOCK_TTL_SECONDS,
+    ) -> None:
+        self.store = store
+        self.week = week
+        self.key = week_lock_key(output_prefix, week)
+        self.ttl = timedelta(seconds=ttl_seconds)
+        self.token = uuid.uuid4().hex
+        self.held = False
+
+    def _body(self, now: datetime) -> bytes:
+        return json.dumps(
+            {
+                "week": self.week,
+                "token": self.token,
+                "host": socket.gethostname(),
+                "pid": os.getpid(),
+                "started_at": now.isoformat(timespec="seconds"),
+                "expires_at": (now + self.ttl).isoformat(),
+            },
+            indent=2,
+        ).encode()
+
+    def _read(self) -> dict[str, Any] | None:
+        try:
+            held: dict[str, Any] = json.loads(self.store.get(self.key))
+        except FileNotFoundError:
+            return None
+        except StoreError as exc:
+            if "(NoSuchKey)" in str(exc):
+                return None
+            raise
+        except ValueError:
+            return {}
+        return held
+
+    def acquire(self) -> None:
+        """Take the lock or raise WeekLocked naming it and its holder."""
+        for _ in range(3):
+            now = datetime.now(UTC)
+            if self.store.put_new(self.key, self._body(now), "application/json"):
+                self.held = True
+                return
+            held = self._read()
+            if held is None:
+                continue  # released between our put and our read: try again
+            if held.get("token") == self.token:  # our own put, answered late and retried
+                self.held = True
+                return
+            try:
+                expires = datetime.fromisoformat(str(held["expires_at"]))
+            except (KeyError, ValueError):
+                expires = now  # unreadable: treat as stale rather than block every week
+            if now >= expires:
+                _log.warning(
+                    "Removing a stale lock on %s (%s, expired %s)",
+                    self.week,
+                    self.store.url(self.key),
+                    held.get("expires_at", "unknown"),
+                )
+                self.store.delete([self.key])
+                continue
+            raise WeekLocked(self._message(held))
+        raise WeekLocked(self._message(self._read() or {}))
+
+    def _message(self, held: Mapping[str, Any]) -> str:
+        return (
+            f"{self.week} is being published by another run: lock {self.store.url(self.key)} "
+            f"held by {held.get('host', '?')} pid {held.get('pid', '?')} since "
+            f"{held.get('started_at', '?')}, expires {held.get('expires_at', '?')}; wait for "
+            "that run, or delete the lock if it is known to be dead"
+        )
+
+    def release(self) -> None:
+        """Remove the lock if it is still ours."""
+        if not self.held:
+            return
+        self.held = False
+        held = self._read()
+        if held is not None and held.get("token") == self.token:
+            self.store.delete([self.key])
+
+    def __enter__(self) -> WeekLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+class ManifestMismatch(StoreError):
+    """A stored file does not hold the bytes this run wrote: no manifest may vouch for it."""
 
 
 class WeekPublisher:
@@ -70,8 +191,10 @@ class WeekPublisher:
             self.put(name, data)
 
     def finish(self, manifest: Mapping[str, Any]) -> dict[str, Any]:
-        """Wait for every upload, remove stale files, then write the manifest."""
+        """Wait for every upload, read each file back to check its hash, remove stale files,
+        then write the manifest."""
         self.wait()
+        self.verify()
         stale = sorted(
             self.existing - {self.prefix + name for name in self.digests} - {self.manifest_key}
         )
@@ -84,6 +207,24 @@ class WeekPublisher:
             "application/json",
         )
         return full
+
+    def verify(self) -> None:
+        """Read every file back and compare its sha256 with what was written; raise
+        ManifestMismatch naming the files that differ."""
+        names = sorted(self.digests)
+        futures = [self._pool.submit(self.store.get, self.prefix + name) for name in names]
+        settle(futures)
+        wrong = []
+        for name, future in zip(names, futures, strict=True):
+            data = future.result()  # a read that fails fails the publish
+            if hashlib.sha256(data).hexdigest() != self.digests[name]["sha256"]:
+                wrong.append(name)
+        if wrong:
+            raise ManifestMismatch(
+                f"{len(wrong)} of {len(names)} files under {self.store.url(self.prefix)} do not "
+                f"hold what this run wrote ({', '.join(wrong[:5])}"
+                f"{' …' if len(wrong) > 5 else ''}): another writer? no manifest written"
+            )
 
     def wait(self) -> None:
         """Block until the uploads started so far are done; raise if one still fails."""

@@ -14,6 +14,7 @@ from checks.coaching import Coaching, coach_agents
 from checks.pii import mask_pii, mask_pii_expr
 from checks.results import SCORES_SCHEMA
 from checks.transcript import CRITERIA
+from flows.weeks import IsoWeek
 
 TREND_WEEKS: Final = 8
 # Contacts listed on a card: the lowest-scoring ones (each row costs ~1% of a scorecard's
@@ -444,7 +445,9 @@ def build_week_report(
     """Build every agent card and the team summary for one ISO week from its published score
     table (published_scores_table), so the PDFs and scores.csv show the same numbers. Contacts
     not scored for their language are counted on the team summary and nowhere else."""
-    generated = generated_at or datetime.now(UTC)
+    # Not the clock: the same inputs must give byte-identical PDFs on a rerun (the PDF's
+    # creation date comes from this), so by default a week's files are dated by its end.
+    generated = generated_at or IsoWeek.parse(week).bounds(timezone)[1].astimezone(UTC)
     unsupported, unsupported_by_agent = _unsupported_languages(table)
     table = scored_rows(table)
     dates_label = week_dates_label(week)

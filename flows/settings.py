@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     )
     output_prefix: str = Field("scorecards", description="prefix under which weeks are published")
     out_dir: Path | None = Field(Path("out"), description="local copy of the outputs (none: off)")
+    lock_ttl_hours: float = Field(
+        6.0, gt=0, description="hours after which a week's lock counts as left by a dead run"
+    )
     sample: str = Field("5", description="contacts per agent, or 'all'")
     timezone: str = Field("UTC", description="zone that defines the week's boundaries")
     rubric: Path | None = Field(None, description="rubric YAML (default: the packaged one)")

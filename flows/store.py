@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -84,6 +86,10 @@ class StoreUnreachable(StoreError):
     """S3 did not answer any attempt of a request (botocore retried it already)."""
 
 
+class DeleteFailed(Exception):
+    """S3 refused to delete some keys of a batch (per-key errors of DeleteObjects)."""
+
+
 @dataclass(frozen=True, slots=True)
 class StoredObject:
     """A key in a store and its size in bytes."""
@@ -107,8 +113,14 @@ class ObjectStore(Protocol):
         """Write one object."""
         ...
 
+    def put_new(
+        self, key: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> bool:
+        """Write one object only if the key does not exist yet; False when it does."""
+        ...
+
     def delete(self, keys: Sequence[str]) -> None:
-        """Remove objects (missing ones are ignored)."""
+        """Remove objects (missing ones are ignored); raise if one could not be removed."""
         ...
 
     def url(self, key: str) -> str:
@@ -251,14 +263,53 @@ class S3Store:
         with self._errors("writing", key):
             self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
 
+    def put_new(
+        self, key: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> bool:
+        """Write one object only if the key is absent (a conditional put, If-None-Match: *)."""
+        with self._errors("writing", key):
+            try:
+                self.client.put_object(
+                    Bucket=self.bucket,
+                    Key=key,
+                    Body=data,
+                    ContentType=content_type,
+                    IfNoneMatch="*",
+                )
+            except ClientError as exc:
+                code = str(exc.response.get("Error", {}).get("Code", ""))
+                status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+                # 412: the key exists; 409: another conditional write to it is under way
+                if code in ("PreconditionFailed", "ConditionalRequestConflict") or status in (
+                    409,
+                    412,
+                ):
+                    return False
+                raise
+        return True
+
     def delete(self, keys: Sequence[str]) -> None:
-        """Delete in batches of 1,000 (the S3 limit)."""
+        """Delete in batches of 1,000 (the S3 limit); raise if S3 kept any key."""
         for i in range(0, len(keys), 1000):
             batch: list[ObjectIdentifierTypeDef] = [{"Key": k} for k in keys[i : i + 1000]]
             with self._errors("deleting", batch[0]["Key"]):
-                self.client.delete_objects(
+                answer = self.client.delete_objects(
                     Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True}
                 )
+            # Quiet mode still reports the keys S3 failed to delete, with a 200 for the batch.
+            errors = answer.get("Errors", [])
+            if errors:
+                named = "; ".join(
+                    f"{e.get('Key')} ({e.get('Code')}: {e.get('Message')})" for e in errors[:5]
+                )
+                more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
+                message = (
+                    f"deleting from s3://{self.bucket}: {len(errors)} of {len(batch)} keys "
+                    f"were not deleted: {named}{more}"
+                )
+                if all(str(e.get("Code")) in PERMANENT_CODES for e in errors):
+                    raise StoreConfigError(message)
+                raise DeleteFailed(message)
 
     def url(self, key: str) -> str:
         """s3://bucket/key."""
@@ -301,6 +352,27 @@ class LocalStore:
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_bytes(data)
         tmp.replace(path)
+
+    def put_new(
+        self, key: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> bool:
+        """Write one file only if it does not exist (complete when it appears: a hard link of a
+        finished temp file, which fails if the name is taken)."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                return False
+            return True
+        finally:
+            os.unlink(tmp)
 
     def delete(self, keys: Sequence[str]) -> None:
         """Remove files."""

@@ -148,3 +148,41 @@ def test_fixture_ctr_plus_staff_roster_names_the_agent() -> None:
         "Priya Nair",
         "Order Care",
     )
+
+
+def test_roster_and_contact_record_ids_are_validated_like_transcript_ids() -> None:
+    """Issue 18, hole 3: ids from rosters and contact records skipped the checks transcript
+    ids pass (at most 256 characters, no control characters)."""
+    long_id = "x" * 257
+    roster = attribution_from_roster_csv(
+        (
+            "contact_id,agent_id,agent_name\n"
+            f"c1,{long_id},Too Long\n"
+            "c2,a-\x07bell,Control\n"
+            f"{long_id},a-3,Long Contact\n"
+            "c4,a-4,Fine\n"
+        ).encode()
+    )
+    assert roster.by_contact == {"c4": AgentRef("a-4", "Fine", None)}
+    assert list(roster.directory) == ["a-4"]
+    assert [p.split(":")[0] for p in roster.problems] == [
+        "roster line 2",
+        "roster line 3",
+        "roster line 4",
+    ]
+    assert "'agent_id' is longer than 256 characters" in roster.problems[0]
+    assert "'agent_id' holds control characters" in roster.problems[1]
+    assert "'contact_id' is longer than 256 characters" in roster.problems[2]
+
+    ctr = attribution_from_ctr_jsonl(
+        b"\n".join(
+            [
+                b'{"ContactId": "c1", "Agent": {"Username": "' + long_id.encode() + b'"}}',
+                b'{"ContactId": "c2", "Agent": {"Username": "a\\u0000b"}}',
+                b'{"ContactId": "' + long_id.encode() + b'", "Agent": {"Username": "a-3"}}',
+                b'{"ContactId": "c4", "Agent": {"Username": "a-4"}}',
+            ]
+        )
+    )
+    assert list(ctr.by_contact) == ["c4"]
+    assert len(ctr.problems) == 3 and all(p.endswith("; skipped") for p in ctr.problems)

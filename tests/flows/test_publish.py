@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ class RecordingStore(LocalStore):
         self.events.append(("put", key))
         super().put(key, data, content_type)
 
-    def delete(self, keys: list[str]) -> None:  # type: ignore[override]
+    def delete(self, keys: Sequence[str]) -> None:
         self.events.extend(("delete", k) for k in keys)
         super().delete(keys)
 
@@ -110,3 +111,47 @@ def test_a_failed_upload_stops_the_week_before_its_manifest_and_a_retry_finishes
     assert set(full["files"]) == {"a-1.pdf", "broken.pdf"}
     assert store.get(prefix + "broken.pdf") == b"%PDF"
     assert store.events[-1] == ("put", prefix + "manifest.json")
+
+
+def test_the_local_week_lock_is_exclusive_expires_and_is_released(tmp_path: Path) -> None:
+    from flows.publish import WeekLock, WeekLocked, week_lock_key
+
+    store = LocalStore(tmp_path)
+    first = WeekLock(store, "scorecards", "2026-W47")
+    first.acquire()
+    lock_file = tmp_path / week_lock_key("scorecards", "2026-W47")
+    assert json.loads(lock_file.read_text())["token"] == first.token
+    with pytest.raises(WeekLocked, match=r"2026-W47 is being published by another run: lock "):
+        WeekLock(store, "scorecards", "2026-W47").acquire()
+    first.release()
+    assert not lock_file.exists()
+    assert not list(lock_file.parent.glob("*.new"))  # no temp files left behind
+
+    WeekLock(store, "scorecards", "2026-W47", ttl_seconds=0).acquire()  # dies holding it
+    with WeekLock(store, "scorecards", "2026-W47") as taker:  # expired: taken over
+        assert taker.held
+    assert not lock_file.exists()
+
+
+def test_put_new_writes_only_when_absent(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path)
+    assert store.put_new("a/lock", b"1")
+    assert not store.put_new("a/lock", b"2")
+    assert store.get("a/lock") == b"1"
+
+
+class ChangingStore(LocalStore):
+    """A store where another writer replaces a file after our upload."""
+
+    def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+        super().put(key, b"%PDF from another run" if key.endswith("a-2.pdf") else data)
+
+
+def test_no_manifest_vouches_for_a_file_whose_bytes_differ(tmp_path: Path) -> None:
+    from flows.publish import ManifestMismatch
+
+    store = ChangingStore(tmp_path)
+    prefix = week_prefix("scorecards", "2026-W47")
+    with pytest.raises(ManifestMismatch, match=r"1 of 2 files .* \(a-2\.pdf\)"):
+        publish(store, prefix, {"a-1.pdf": b"%PDF 1", "a-2.pdf": b"%PDF 2"}, {})
+    assert not (tmp_path / prefix / "manifest.json").exists()

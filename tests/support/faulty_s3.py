@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import itertools
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -13,6 +14,9 @@ from urllib.parse import urlsplit
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
 FAULTS = ("slowdown", "internal", "drop_before", "drop_after", "bad_gateway")
+# Not in the cycle: a plan returns it to answer a DeleteObjects batch with a per-key error for
+# every key (a 200, as S3 does), deleting nothing; other requests pass through.
+REFUSE_DELETE = "refuse_delete"
 SLOWDOWN = (
     b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code>'
     b"<Message>Please reduce your request rate.</Message></Error>"
@@ -43,6 +47,21 @@ class FaultPlan:
             kind = next(self._kinds)
             self.injected[kind] += 1
             return kind
+
+
+def _delete_errors(request: bytes) -> bytes:
+    """A DeleteObjects answer refusing every key of the request."""
+    errors = b"".join(
+        b"<Error><Key>" + key + b"</Key><Code>AccessDenied</Code>"
+        b"<Message>Access Denied</Message></Error>"
+        for key in re.findall(rb"<Key>(.*?)</Key>", request)
+    )
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+        + errors
+        + b"</DeleteResult>"
+    )
 
 
 def _handler(upstream: str, plan: FaultPlan) -> type[BaseHTTPRequestHandler]:
@@ -80,6 +99,11 @@ def _handler(upstream: str, plan: FaultPlan) -> type[BaseHTTPRequestHandler]:
         def _proxy(self) -> None:
             body = self._body()
             fault = plan.next_fault()
+            if fault == REFUSE_DELETE:
+                if self.command == "POST" and "delete" in urlsplit(self.path).query:
+                    self._reply(200, _delete_errors(body), [("Content-Type", "application/xml")])
+                    return
+                fault = None
             if fault == "drop_before":
                 self.close_connection = True
                 return
@@ -92,7 +116,9 @@ def _handler(upstream: str, plan: FaultPlan) -> type[BaseHTTPRequestHandler]:
             if fault == "bad_gateway":
                 self._reply(502, b"bad gateway", [("Content-Type", "text/plain")])
                 return
-            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+            conn = http.client.HTTPConnection(
+                target.hostname or "127.0.0.1", target.port, timeout=30
+            )
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
             headers["Content-Length"] = str(len(body))
             conn.request(self.command, self.path, body=body, headers=headers)
