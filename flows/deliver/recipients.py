@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from flows.render import TEAM_SUMMARY_FILE, scorecard_file_name
 from flows.report_data import WeekReport
 
+SCORES_FILE = "scores.csv"
 MOVED_POINTS = 5.0  # a change of at least this many points is "who moved"
 
 
@@ -35,6 +36,16 @@ class WeekDigest:
     agents: tuple[AgentLine, ...]
     files: Mapping[str, Mapping[str, object]]  # manifest["files"]: name -> sha256, bytes
 
+    def scores_sha256(self) -> str | None:
+        """The hash of the week's score table (the same scores give the same hash)."""
+        meta = self.files.get(SCORES_FILE, {})
+        return str(meta["sha256"]) if "sha256" in meta else None
+
+    def fingerprint(self) -> str:
+        """Changes when the week's scores or any agent's line change."""
+        doc = {"scores": self.scores_sha256(), "agents": [asdict(a) for a in self.agents]}
+        return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
 
 @dataclass(frozen=True, slots=True)
 class Packet:
@@ -52,11 +63,16 @@ class Packet:
         return names + [a.file for a in self.agents]
 
     def fingerprint(self, digest: WeekDigest, links: bool) -> str:
-        """Changes when anything the recipient would receive changes."""
+        """Changes when what the recipient would be told changes: the week's scores, the
+        agents covered and their lines, attached or linked (not the PDFs' bytes, which carry
+        the time they were made)."""
         doc = {
             "recipient": self.recipient,
             "links": links,
-            "files": {n: digest.files.get(n, {}).get("sha256") for n in self.files()},
+            "team_summary": self.team_summary,
+            # the team summary shows everyone: a manager gets any change of the week again
+            "scores": digest.scores_sha256() if self.team_summary else None,
+            "agents": [asdict(a) for a in self.agents],
         }
         return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 

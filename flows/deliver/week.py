@@ -162,9 +162,7 @@ def _post_chat(
 ) -> None:
     assert settings.webhook_url is not None
     payload = chat_post(digest, links)
-    fingerprint = json.dumps(
-        sorted((n, str(m.get("sha256"))) for n, m in digest.files.items()), sort_keys=True
-    )
+    fingerprint = digest.fingerprint()
     before = record.get(WEBHOOK, {})
     if (
         not settings.resend

@@ -8,6 +8,7 @@ import json
 import re
 import smtplib
 import urllib.request
+from dataclasses import replace
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -52,12 +53,16 @@ def pdf(label: str) -> bytes:
 
 
 def publish_week(store: S3Store, version: str = "v1") -> WeekDigest:
-    files: dict[str, dict[str, object]] = {}
+    """The week's PDFs in the store; version v2 changes agent a-3's score."""
+    files: dict[str, dict[str, object]] = {"scores.csv": {"sha256": f"scores-{version}"}}
     for name in ["team-summary.pdf", *(a.file for a in AGENTS)]:
-        data = pdf(f"{name} {version}" if name == "a-3.pdf" else name)
+        data = pdf(f"{name} {version}")  # PDFs differ on every run (they carry the time)
         store.put(PREFIX + name, data, "application/pdf")
-        files[name] = {"sha256": name + (version if name == "a-3.pdf" else ""), "bytes": len(data)}
-    return WeekDigest(WEEK, "Mon 16 – Sun 22 Nov 2026", AGENTS, files)
+        files[name] = {"sha256": f"{name}-{version}", "bytes": len(data)}
+    agents = tuple(
+        replace(a, overall=55.0) if version == "v2" and a.agent_id == "a-3" else a for a in AGENTS
+    )
+    return WeekDigest(WEEK, "Mon 16 – Sun 22 Nov 2026", agents, files)
 
 
 def settings(port: int, **kw: Any) -> Settings:
@@ -167,18 +172,24 @@ def test_delivery_sends_once_per_recipient_links_resolve_and_a_rerun_sends_nothi
         assert record["recipients"]["lead.billing@acme.test"]["agents"] == ["a-1", "a-2"]
         assert record["no_recipient"] == ["a-4"]
 
-        # A rerun that changes nothing sends nothing.
-        again = deliver_week(conf, digest, s3_store, PREFIX, backoff=0)
+        # A rerun that changes nothing sends nothing (new PDF bytes, the same scores).
+        again = deliver_week(conf, publish_week(s3_store), s3_store, PREFIX, backoff=0)
         assert again["sent"] == [] and len(inbox.received) == 3 and len(hook.posts) == 1
         assert len(again["unchanged"]) == 4
-        # A changed card goes again to whoever receives it, and only to them.
+        # Changed scores go again to the managers (the team summary shows everyone) and to the
+        # webhook, not to an agent whose own line did not change.
         changed = publish_week(s3_store, version="v2")
         third = deliver_week(conf, changed, s3_store, PREFIX, backoff=0)
-        assert sorted(third["sent"]) == ["lead.travel@acme.test", "webhook"]
+        assert sorted(third["sent"]) == [
+            "lead.billing@acme.test",
+            "lead.travel@acme.test",
+            "webhook",
+        ]
+        assert third["unchanged"] == ["a2@acme.test"]
         # --resend sends everything again.
         forced = deliver_week(conf.model_copy(update={"resend": True}), changed, s3_store, PREFIX,
                               backoff=0)  # fmt: skip
-        assert len(forced["sent"]) == 4 and len(inbox.received) == 7
+        assert len(forced["sent"]) == 4 and len(inbox.received) == 8
 
 
 def test_a_failed_send_is_retried_then_reported_never_raised(s3_store: S3Store) -> None:
