@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -198,3 +198,15 @@ def merge_shards(shards: Sequence[LoadedShard]) -> LoadedShard:
         turns=pl.concat([s.turns for s in shards] or [LoadedShard().turns]),
         quarantined=[q for s in shards for q in s.quarantined],
     )
+
+
+def fallback_copies(
+    duplicates: Mapping[str, str],
+    spares: Mapping[str, StoredObject],
+    quarantined: Sequence[Quarantine],
+) -> list[StoredObject]:
+    """The copies left unread because another copy of the same contact was preferred (the
+    redacted one, the newest), whose preferred copy was then quarantined as a whole: they are
+    read before the contact counts as lost."""
+    broken = {q.key for q in quarantined}
+    return [spares[k] for k, kept in sorted(duplicates.items()) if kept in broken and k in spares]

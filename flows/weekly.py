@@ -49,7 +49,7 @@ from flows.ledger import (
     select_week,
 )
 from flows.load_workers import ShardJob, load_pool, load_shard_with
-from flows.loading import LoadedShard, merge_shards
+from flows.loading import LoadedShard, fallback_copies, merge_shards
 from flows.publish import WeekLock, WeekPublisher, week_prefix
 from flows.render import (
     TEAM_SUMMARY_FILE,
@@ -129,6 +129,7 @@ class Listing:
 
     objects: list[StoredObject]
     duplicates: dict[str, str]
+    spares: dict[str, StoredObject] = field(default_factory=dict)  # the duplicates, to fall back on
 
 
 @s3_task("list-week")
@@ -167,7 +168,7 @@ def list_week(settings: Settings, week: IsoWeek) -> Listing:
     )
     # Contact Lens keeps raw and redacted copies of a contact: read only the preferred one.
     kept, dropped = choose_contact_lens_keys(sorted(found))
-    return Listing([found[k] for k in kept], dropped)
+    return Listing([found[k] for k in kept], dropped, {k: found[k] for k in dropped})
 
 
 @s3_task("read-attribution")
@@ -475,6 +476,17 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock) -> dict[str, Any
                     unmapped(settings), shard_list, unmapped(agents), unmapped(opaque(pool))
                 ).result()
         loaded = merge_shards(shards)
+        spare = fallback_copies(listing.duplicates, listing.spares, loaded.quarantined)
+        if spare:  # a preferred copy was unreadable: read the other copies of its contact
+            logger.info("Reading %d other copies of contacts with a copy quarantined", len(spare))
+            shards = [*shards, load_shard(settings, spare, agents)]
+            loaded = merge_shards(shards)
+            read = {obj.key for obj in spare}
+            listing = Listing(
+                [*listing.objects, *spare],
+                {k: v for k, v in listing.duplicates.items() if k not in read},
+                listing.spares,
+            )
         logger.info(
             "Loaded %d contacts from %d files (%d quarantined)",
             loaded.contacts.height,

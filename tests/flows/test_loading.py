@@ -22,7 +22,14 @@ from flows.attribution import AgentRef, Attribution, attribute
 from flows.formats import ColumnarResult, Quarantine, parse_file, parse_file_columns
 from flows.formats.detect import INTERNAL_ERROR
 from flows.ledger import select_week
-from flows.loading import BATCH_FILES, LoadedShard, batches_of, load_objects, merge_shards
+from flows.loading import (
+    BATCH_FILES,
+    LoadedShard,
+    batches_of,
+    fallback_copies,
+    load_objects,
+    merge_shards,
+)
 from flows.store import LocalStore, StoredObject
 from flows.weeks import IsoWeek
 from tests.flows.formats.test_properties import JSON
@@ -417,3 +424,17 @@ def test_any_bytes_as_one_file_of_the_week(key: str, data: bytes) -> None:
 @given(key=BAD_KEYS, doc=DOCS, lines=st.booleans())
 def test_any_json_as_one_file_of_the_week(key: str, doc: object, lines: bool) -> None:
     _check_week(_encode(key, doc, lines), key)
+
+
+def test_a_quarantined_preferred_copy_falls_back_to_the_others() -> None:
+    """Issue 18, hole 5: the copies skipped before download are read when the preferred one
+    was quarantined as a whole; a quarantined line of another file does not count."""
+    red, raw, old = "R/c-1_analysis_redacted_2.json", "V/c-1_analysis_2.json", "R/c-1_r_1.json"
+    duplicates = {raw: red, old: red, "V/c-2_analysis_1.json": "R/c-2_analysis_redacted_1.json"}
+    spares = {k: StoredObject(k, 10) for k in duplicates}
+    broken = [
+        Quarantine(red, "malformed JSON"),
+        Quarantine("R/c-2_analysis_redacted_1.json#L2", "x"),
+    ]
+    assert fallback_copies(duplicates, spares, broken) == [spares[old], spares[raw]]
+    assert fallback_copies(duplicates, spares, []) == []
