@@ -71,6 +71,7 @@ class WeekLock:
         self.ttl = timedelta(seconds=ttl_seconds)
         self.token = uuid.uuid4().hex
         self.held = False
+        self.expires = datetime.min.replace(tzinfo=UTC)
 
     def _body(self, now: datetime) -> bytes:
         return json.dumps(
@@ -103,18 +104,18 @@ class WeekLock:
         for _ in range(3):
             now = datetime.now(UTC)
             if self.store.put_new(self.key, self._body(now), "application/json"):
-                self.held = True
+                self.held, self.expires = True, now + self.ttl
                 return
             held = self._read()
             if held is None:
                 continue  # released between our put and our read: try again
-            if held.get("token") == self.token:  # our own put, answered late and retried
-                self.held = True
-                return
             try:
                 expires = datetime.fromisoformat(str(held["expires_at"]))
             except (KeyError, ValueError):
                 expires = now  # unreadable: treat as stale rather than block every week
+            if held.get("token") == self.token:  # our own put, answered late and retried
+                self.held, self.expires = True, expires
+                return
             if now >= expires:
                 _log.warning(
                     "Removing a stale lock on %s (%s, expired %s)",
@@ -136,13 +137,26 @@ class WeekLock:
         )
 
     def release(self) -> None:
-        """Remove the lock if it is still ours."""
+        """Remove the lock if it is still ours; a failure is logged, never raised (the lock
+        then expires by itself)."""
         if not self.held:
             return
         self.held = False
-        held = self._read()
-        if held is not None and held.get("token") == self.token:
+        try:
+            # Before it expires nobody can have replaced it: delete without reading it first
+            # (a read could hang on an endpoint that stopped answering reads).
+            if datetime.now(UTC) >= self.expires:
+                held = self._read()
+                if held is None or held.get("token") != self.token:
+                    return
             self.store.delete([self.key])
+        except Exception as exc:
+            _log.warning(
+                "Could not remove the lock %s (%s); it expires by itself at %s",
+                self.store.url(self.key),
+                exc,
+                self.expires.isoformat(timespec="seconds"),
+            )
 
     def __enter__(self) -> WeekLock:
         self.acquire()

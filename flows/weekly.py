@@ -419,21 +419,22 @@ def weekly_audit(week: str | None = None, settings: Settings | None = None) -> d
     iso = IsoWeek.parse(week) if week else last_complete_week(datetime.now(UTC), settings.timezone)
     new_run()  # not STOP.clear(): Dask pickles the flow with the globals it names (no Event)
     clock = StageClock()
+    lock = WeekLock(
+        output_store(settings),
+        settings.output_prefix,
+        str(iso),
+        ttl_seconds=settings.lock_ttl_hours * 3600,
+    )
     try:
-        # One run per week at a time: a second run fails here, before it touches anything.
-        with WeekLock(
-            output_store(settings),
-            settings.output_prefix,
-            str(iso),
-            ttl_seconds=settings.lock_ttl_hours * 3600,
-        ):
-            return _audit(iso, settings, clock)
+        return _audit(iso, settings, clock, lock)
     except BaseException as exc:
         if stopping(exc):
             logger.warning(stop_message(exc, iso, clock))
         elif isinstance(exc, Exception):
             notify_failure(settings, str(iso), exc)  # the operations address, when configured
         raise
+    finally:
+        lock.release()
 
 
 def stop_message(exc: BaseException, week: IsoWeek, clock: StageClock) -> str:
@@ -455,13 +456,16 @@ def stop_message(exc: BaseException, week: IsoWeek, clock: StageClock) -> str:
     )
 
 
-def _audit(iso: IsoWeek, settings: Settings, clock: StageClock) -> dict[str, Any]:
+def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) -> dict[str, Any]:
     logger = get_run_logger()
     rubric = load_rubric(settings.rubric)
     logger.info("Auditing %s in %s with rubric %s", iso, settings.timezone, rubric.version)
 
     with clock("listing"):
         listing = list_week(settings, iso)
+        # One run per week at a time: a second run fails here (after the listing, which tells
+        # a missing bucket or credentials first), before it loads or replaces anything.
+        lock.acquire()
         agents = attribution(settings, iso)
     with clock("loading"):
         shard_list = shards_of(listing.objects, settings.shard_size)

@@ -155,3 +155,24 @@ def test_no_manifest_vouches_for_a_file_whose_bytes_differ(tmp_path: Path) -> No
     with pytest.raises(ManifestMismatch, match=r"1 of 2 files .* \(a-2\.pdf\)"):
         publish(store, prefix, {"a-1.pdf": b"%PDF 1", "a-2.pdf": b"%PDF 2"}, {})
     assert not (tmp_path / prefix / "manifest.json").exists()
+
+
+def test_releasing_the_lock_never_raises_and_never_reads_before_expiry(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from flows.publish import WeekLock
+
+    class NoReads(LocalStore):
+        """Reads hang on a stuck endpoint; here they fail loudly, and deletes fail too."""
+
+        def get(self, key: str) -> bytes:
+            raise AssertionError("release read the lock")
+
+        def delete(self, keys: Sequence[str]) -> None:
+            raise OSError("endpoint gone")
+
+    lock = WeekLock(NoReads(tmp_path), "scorecards", "2026-W47")
+    lock.acquire()
+    with caplog.at_level("WARNING", logger="flows.publish"):
+        lock.release()
+    assert "Could not remove the lock" in caplog.text and "endpoint gone" in caplog.text
