@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     agent_emails: dict[str, str] = Field(
         default_factory=dict, description="agent id -> e-mail (the agent gets their own card)"
     )
+    recipients_file: str | None = Field(
+        None, description="key of a CSV (the roster will do) with manager_email, agent_email"
+    )
     smtp_host: str | None = Field(None, description="SMTP server (none: no e-mail is sent)")
     smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port")
     smtp_security: Literal["starttls", "ssl", "none"] = Field(

@@ -30,7 +30,7 @@ from checks.scoring import score_turns
 from checks.transcript import CONTACTS_SCHEMA
 from flows.attribution import Attribution
 from flows.attribution_source import read_attribution
-from flows.deliver.recipients import WeekDigest, digest_of
+from flows.deliver.recipients import WeekDigest, digest_of, table_from_csv
 from flows.deliver.week import (
     deliver_week,
     delivery_configured,
@@ -338,11 +338,19 @@ def deliver(settings: Settings, digest: WeekDigest) -> dict[str, Any]:
     """E-mail (and post) the published week to whoever has not had it; a failure here is
     reported in the summary and never undoes the published week."""
     try:
+        table = (
+            table_from_csv(
+                input_store(settings).get(settings.recipients_file), settings.recipients_file
+            )
+            if settings.recipients_file
+            else ({}, {})
+        )
         return deliver_week(
             settings,
             digest,
             output_store(settings),
             week_prefix(settings.output_prefix, digest.week),
+            table=table,
         )
     except Exception as exc:
         get_run_logger().error("Delivery of %s failed: %s", digest.week, exc)

@@ -28,6 +28,8 @@ def retried(what: str, attempts: int, action: Callable[[], None], backoff: float
             return
         except smtplib.SMTPRecipientsRefused as exc:
             raise SendError(f"{what}: recipient refused ({_codes(exc.recipients)})") from None
+        except smtplib.SMTPAuthenticationError as exc:  # only the configuration can fix it
+            raise SendError(f"{what}: {_describe(exc)}") from None
         except (OSError, smtplib.SMTPException) as exc:
             if attempt == attempts:
                 raise SendError(f"{what}: {_describe(exc)} after {attempts} attempt(s)") from None

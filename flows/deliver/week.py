@@ -60,6 +60,7 @@ def deliver_week(
     store: ObjectStore,
     prefix: str,
     *,
+    table: tuple[Mapping[str, str], Mapping[str, str]] = ({}, {}),
     backoff: float = BACKOFF,
 ) -> dict[str, Any]:
     """Send the week to every recipient not yet sent this very content (all with resend),
@@ -68,7 +69,12 @@ def deliver_week(
     key = record_key(settings.output_prefix, digest.week)
     record = _read_record(store, key)
     sent_before: dict[str, Any] = record.get("recipients", {})
-    packets, nobody = plan(digest.agents, settings.recipients, settings.agent_emails)
+    # A recipients file (or the roster) first; the settings' own table wins over it.
+    packets, nobody = plan(
+        digest.agents,
+        {**table[0], **settings.recipients},
+        {**table[1], **settings.agent_emails},
+    )
     now = datetime.now(UTC)
     expires = now + timedelta(hours=settings.link_expiry_hours)
     all_files = [TEAM_SUMMARY_FILE, *(a.file for a in digest.agents)]

@@ -17,13 +17,13 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from flows.deliver.message import build_email, chat_post, failure_email
-from flows.deliver.recipients import AgentLine, WeekDigest, plan
+from flows.deliver.recipients import AgentLine, WeekDigest, plan, table_from_csv
 from flows.deliver.sink import free_port, smtp_outbox
 from flows.deliver.week import deliver_week, notify_failure, record_key
 from flows.publish import week_prefix
 from flows.settings import Settings
 from flows.store import S3Store
-from tests.support.smtp import smtp_server, webhook_server
+from tests.support.smtp import Inbox, smtp_server, webhook_server
 
 WEEK = "2026-W47"
 PREFIX = week_prefix("scorecards", WEEK)
@@ -253,3 +253,58 @@ def test_settings_read_smtp_from_the_environment(monkeypatch: pytest.MonkeyPatch
     assert conf.smtp_host == "smtp.acme.test" and conf.recipients == {"Billing": "lead@acme.test"}
     assert conf.smtp_password is not None and "s3cret" not in repr(conf)
     assert conf.smtp_password.get_secret_value() == "s3cret"
+
+
+def test_recipients_from_a_roster_csv_with_manager_and_agent_emails() -> None:
+    roster = (
+        "\ufeffcontact_id,Agent_ID,team,Team_Lead_Email,agent_email\n"
+        "c-1,a-1,Billing,lead.billing@x,a1@x\n"
+        "c-2,a-2,Billing,,\n"
+        ",,Travel,lead.travel@x,\n"
+        "c-3,a-9,Travel,special@x,\n"
+    ).encode()
+    managers, agents = table_from_csv(roster)
+    assert managers == {"a-1": "lead.billing@x", "Travel": "lead.travel@x", "a-9": "special@x"}
+    assert agents == {"a-1": "a1@x"}
+    with pytest.raises(ValueError, match=r"roster\.csv: no manager_email"):
+        table_from_csv(b"contact_id,agent_id\nc-1,a-1\n", "roster.csv")
+
+
+def test_the_settings_table_wins_over_the_file(s3_store: S3Store) -> None:
+    digest = publish_week(s3_store)
+    with smtp_server() as inbox:
+        conf = settings(inbox.port, agent_emails={})
+        table = ({"Billing": "from-file@acme.test", "Nowhere": "lead.nowhere@acme.test"}, {})
+        summary = deliver_week(conf, digest, s3_store, PREFIX, table=table, backoff=0)
+    assert sorted(summary["sent"]) == [
+        "lead.billing@acme.test", "lead.nowhere@acme.test", "lead.travel@acme.test"
+    ]  # fmt: skip
+    assert summary["no_recipient"] == []
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_smtp_login_with_credentials_from_settings(s3_store: S3Store) -> None:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server: object, session: object, envelope: object, mechanism: str,
+                      data: object) -> AuthResult:  # fmt: skip
+        assert isinstance(data, LoginPassword)
+        logins.append((data.login, data.password))
+        return AuthResult(success=data.password == b"s3cret")
+
+    inbox = Inbox(free_port())
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=inbox.port, authenticator=authenticator,
+        auth_require_tls=False, auth_required=True,
+    )  # fmt: skip
+    controller.start()
+    try:
+        digest = publish_week(s3_store)
+        good = settings(inbox.port, smtp_user="rapport", smtp_password="s3cret", agent_emails={})
+        assert len(deliver_week(good, digest, s3_store, PREFIX, backoff=0)["sent"]) == 2
+    finally:
+        controller.stop()
+    assert logins[0] == (b"rapport", b"s3cret") and len(inbox.received) == 2
