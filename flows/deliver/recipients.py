@@ -82,7 +82,9 @@ class Packet:
 def digest_of(report: WeekReport, files: Mapping[str, Mapping[str, object]]) -> WeekDigest:
     """The delivery's view of a built week report and its manifest's files."""
     flags: dict[str, list[str]] = {}
-    for flag in (*report.team.overload_flags, *report.team.empathy_flags):
+    for flag in report.team.overload_flags:  # its reason starts "control 38; ..."
+        flags.setdefault(flag.agent_id, []).append(f"sympathy overload ({flag.reason})")
+    for flag in report.team.empathy_flags:  # "missed 3 of 3 empathy opportunities"
         flags.setdefault(flag.agent_id, []).append(flag.reason)
     agents = tuple(
         AgentLine(
