@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     smtp_security: Literal["starttls", "ssl", "none"] = Field(
         "starttls", description="starttls, ssl (implicit TLS) or none"
     )
+    smtp_ca_file: Path | None = Field(
+        None, description="CA certificates that verify the SMTP server (default: the system's)"
+    )
     smtp_user: str | None = Field(None, description="SMTP login (none: no authentication)")
     smtp_password: SecretStr | None = Field(None, description="SMTP password (never logged)")
     mail_from: str = Field("rapport@localhost", description="sender of the e-mails")

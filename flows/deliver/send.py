@@ -62,7 +62,7 @@ class Mailer:
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
         assert s.smtp_host is not None
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=str(s.smtp_ca_file) if s.smtp_ca_file else None)
         smtp: smtplib.SMTP
         if s.smtp_security == "ssl":
             smtp = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=TIMEOUT, context=context)

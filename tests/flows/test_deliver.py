@@ -308,3 +308,84 @@ def test_smtp_login_with_credentials_from_settings(s3_store: S3Store) -> None:
     finally:
         controller.stop()
     assert logins[0] == (b"rapport", b"s3cret") and len(inbox.received) == 2
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key (the certificate is its own CA)."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "smtp.pem", folder / "smtp.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_starttls_then_login_and_the_server_certificate_is_verified(
+    s3_store: S3Store, tmp_path: Path
+) -> None:
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    cert, key = self_signed(tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    logins: list[bytes] = []
+
+    def authenticator(server: object, session: object, envelope: object, mechanism: str,
+                      data: object) -> AuthResult:  # fmt: skip
+        assert isinstance(data, LoginPassword)
+        logins.append(data.login)
+        return AuthResult(success=data.password == b"s3cret")
+
+    inbox = Inbox(free_port())
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=inbox.port, authenticator=authenticator,
+        tls_context=server_tls, require_starttls=True, auth_required=True,
+    )  # fmt: skip
+    controller.start()
+    try:
+        digest = publish_week(s3_store)
+        conf = settings(
+            inbox.port, smtp_security="starttls", smtp_ca_file=cert, smtp_user="rapport",
+            smtp_password="s3cret", agent_emails={}, send_attempts=1,
+        )  # fmt: skip
+        assert len(deliver_week(conf, digest, s3_store, PREFIX, backoff=0)["sent"]) == 2
+        # Without the CA the server is not trusted: nothing is sent, the reason is reported.
+        untrusted = conf.model_copy(update={"smtp_ca_file": None, "resend": True})
+        failed = deliver_week(untrusted, digest, s3_store, PREFIX, backoff=0)["failed"]
+    finally:
+        controller.stop()
+    assert logins == [b"rapport", b"rapport"] and len(inbox.received) == 2
+    assert len(failed) == 2 and all("SSLCertVerificationError" in f["error"] for f in failed)
