@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 import os
-import re
 import time
-import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
@@ -28,6 +25,8 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from flows import charts
+from flows.file_names import TEAM_SUMMARY_FILE as TEAM_SUMMARY_FILE  # re-exported
+from flows.file_names import scorecard_file_name as scorecard_file_name  # re-exported
 from flows.report_data import (
     CRITERION_LABELS,
     AgentCard,
@@ -39,36 +38,7 @@ from flows.worker_pool import spawn_pool
 ASSETS_DIR: Final = Path(str(files("report_templates"))).resolve()
 ASSET_SUFFIXES: Final = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
 PAGE_SIZES: Final = {"a4": "A4", "letter": "letter"}
-TEAM_SUMMARY_FILE: Final = "team-summary.pdf"
-# Names of the week's own files (any extension), which no scorecard may take.
-RESERVED_STEMS: Final = frozenset(
-    {"team-summary", "scores", "ledger", "manifest", "index", "readme", "lock"}
-)
-SLUG_MAX_CHARS: Final = 64  # a readable start of the id; with the hash, names stay < 90 bytes
-ID_HASH_CHARS: Final = 12  # 48 bits of sha256: a collision in a week's agents is not credible
-_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+=-]*")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._@+=-]+")
 _log = logging.getLogger(__name__)
-
-
-def scorecard_file_name(agent_id: str) -> str:
-    """A file name for an agent's scorecard, unique for every id and at most ~90 bytes.
-
-    An id of safe characters (letters, digits, ``._@+=-``; not starting with a dot), up to 64
-    characters and not a name the week uses itself is its own name: ``a-001.pdf``. Any other id
-    gets a readable ASCII slug plus ``~`` and a hash of the whole id: ``a_b~1f3c….pdf`` for
-    ``a/b``, ``Arger~….pdf`` for ``Ärger``, ``team-summary~….pdf``. No plain id holds ``~``, so
-    the two kinds never meet; manifest.json maps each agent id to its file."""
-    if (
-        _SAFE_ID.fullmatch(agent_id)
-        and len(agent_id) <= SLUG_MAX_CHARS
-        and agent_id.lower() not in RESERVED_STEMS
-    ):
-        return f"{agent_id}.pdf"
-    ascii_id = unicodedata.normalize("NFKD", agent_id).encode("ascii", "ignore").decode()
-    slug = _UNSAFE.sub("_", ascii_id).lstrip("._-")[:SLUG_MAX_CHARS].rstrip("._-") or "agent"
-    digest = hashlib.sha256(agent_id.encode("utf-8", "surrogatepass")).hexdigest()
-    return f"{slug}~{digest[:ID_HASH_CHARS]}.pdf"
 
 
 MAX_FLAGS_LISTED: Final = 12

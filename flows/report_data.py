@@ -14,6 +14,7 @@ from checks.coaching import Coaching, coach_agents
 from checks.pii import mask_pii, mask_pii_expr
 from checks.results import SCORES_SCHEMA
 from checks.transcript import CRITERIA
+from flows.file_names import scorecard_file_name
 from flows.weeks import IsoWeek
 
 TREND_WEEKS: Final = 8
@@ -43,6 +44,7 @@ PUBLISHED_SCORES_SCHEMA: Final = pl.Schema(
         ("team", pl.String()),
         ("started_at", pl.Datetime("us", "UTC")),
         ("channel", pl.String()),
+        ("scorecard", pl.String()),  # the file name of the agent's PDF (see file_names)
     ]
 )
 
@@ -233,6 +235,14 @@ def published_scores_table(week: str, scores: pl.DataFrame, contacts: pl.DataFra
             mask_pii_expr("team").alias("team"),
             mask_pii_expr("channel").alias("channel"),
         )
+    )
+    # only agents with a card (a scored contact): the others' rows name no file
+    agents = scored_rows(table)["agent_id"].unique().drop_nulls().to_list()
+    files = {agent: scorecard_file_name(agent) for agent in agents}
+    table = table.with_columns(
+        pl.col("agent_id")
+        .replace_strict(files, default=None, return_dtype=pl.String)
+        .alias("scorecard")
     )
     return (
         table.select(PUBLISHED_SCORES_SCHEMA.names())

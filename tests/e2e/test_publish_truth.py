@@ -147,3 +147,5 @@ def test_a_second_run_of_a_week_fails_fast_and_a_rerun_gives_identical_pdfs(
         data = bucket.store.get(bucket.key(week, name))
         assert hashlib.sha256(data).hexdigest() == second["files"][name]["sha256"], agent
     assert not list(bucket.store.list(week_lock_key("scorecards", week)))
+    named = bucket.scores(week).select("agent_id", "scorecard").unique().drop_nulls()
+    assert dict(named.iter_rows()) == second["scorecards"]

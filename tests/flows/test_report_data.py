@@ -368,3 +368,33 @@ def test_contacts_in_an_unsupported_language_count_on_the_team_summary_only() ->
     assert report.team.n_unsupported_language == 3
     assert report.team == replace(plain.team, unsupported_languages=(("es", 2), ("fr", 1)))
     assert plain.team.n_unsupported_language == 0
+
+
+def test_the_score_table_names_each_agents_scorecard_file() -> None:
+    """Issue 18, hole 3: readers find a card from scores.csv, whatever the agent id."""
+    from flows.file_names import scorecard_file_name
+
+    odd, plain = strong_agent(), weak_agent()
+    odd.agent_id = "team-summary/Ärger"
+    f = frames(WEEK, [odd, plain])
+    table = published_scores_table(WEEK, f["scores"], f["contacts"])
+    files = dict(table.select("agent_id", "scorecard").unique().iter_rows())
+    assert files == {
+        odd.agent_id: scorecard_file_name(odd.agent_id),
+        plain.agent_id: f"{plain.agent_id}.pdf",
+    }
+    assert files[odd.agent_id].startswith("team-summary_Arger~")
+
+
+def test_an_agent_without_a_card_has_no_scorecard_file_in_the_table() -> None:
+    f = frames(WEEK, [strong_agent(), weak_agent()])
+    scores = f["scores"].with_columns(
+        pl.when(pl.col("agent_id") == weak_agent().agent_id)
+        .then(pl.lit("unsupported_language"))
+        .otherwise(pl.col("state"))
+        .alias("state")
+    )
+    table = published_scores_table(WEEK, scores, f["contacts"])
+    files = dict(table.select("agent_id", "scorecard").unique().iter_rows())
+    assert files == {strong_agent().agent_id: f"{strong_agent().agent_id}.pdf",
+                     weak_agent().agent_id: None}  # fmt: skip
