@@ -253,6 +253,8 @@ def test_settings_read_smtp_from_the_environment(monkeypatch: pytest.MonkeyPatch
     assert conf.smtp_host == "smtp.acme.test" and conf.recipients == {"Billing": "lead@acme.test"}
     assert conf.smtp_password is not None and "s3cret" not in repr(conf)
     assert conf.smtp_password.get_secret_value() == "s3cret"
+    # What Prefect stores as a flow run's parameters (JSON) keeps the secret out.
+    assert "s3cret" not in json.dumps(conf.model_dump(mode="json"))
 
 
 def test_recipients_from_a_roster_csv_with_manager_and_agent_emails() -> None:
