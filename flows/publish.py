@@ -87,17 +87,23 @@ class WeekLock:
         ).encode()
 
     def _read(self) -> dict[str, Any] | None:
+        return self._read_tagged()[0]
+
+    def _read_tagged(self) -> tuple[dict[str, Any] | None, str]:
+        """The lock's contents ({} when unreadable, None when absent) and its version tag."""
         try:
-            held: dict[str, Any] = json.loads(self.store.get(self.key))
+            data, tag = self.store.get_tagged(self.key)
         except FileNotFoundError:
-            return None
+            return None, ""
         except StoreError as exc:
             if "(NoSuchKey)" in str(exc):
-                return None
+                return None, ""
             raise
+        try:
+            held = json.loads(data)
         except ValueError:
-            return {}
-        return held
+            return {}, tag
+        return (held if isinstance(held, dict) else {}), tag
 
     def acquire(self) -> None:
         """Take the lock or raise WeekLocked naming it and its holder."""
@@ -106,7 +112,7 @@ class WeekLock:
             if self.store.put_new(self.key, self._body(now), "application/json"):
                 self.held, self.expires = True, now + self.ttl
                 return
-            held = self._read()
+            held, tag = self._read_tagged()
             if held is None:
                 continue  # released between our put and our read: try again
             try:
@@ -118,12 +124,16 @@ class WeekLock:
                 return
             if now >= expires:
                 _log.warning(
-                    "Removing a stale lock on %s (%s, expired %s)",
+                    "Replacing a stale lock on %s (%s, expired %s)",
                     self.week,
                     self.store.url(self.key),
                     held.get("expires_at", "unknown"),
                 )
-                self.store.delete([self.key])
+                # Only if it is still the stale lock we read: of two runs taking it over at
+                # once, one wins and the other sees a live lock.
+                if self.store.put_if_match(self.key, self._body(now), tag, "application/json"):
+                    self.held, self.expires = True, now + self.ttl
+                    return
                 continue
             raise WeekLocked(self._message(held))
         raise WeekLocked(self._message(self._read() or {}))

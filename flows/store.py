@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 import threading
@@ -117,6 +118,16 @@ class ObjectStore(Protocol):
         self, key: str, data: bytes, content_type: str = "application/octet-stream"
     ) -> bool:
         """Write one object only if the key does not exist yet; False when it does."""
+        ...
+
+    def get_tagged(self, key: str) -> tuple[bytes, str]:
+        """The bytes of one object and a tag that changes whenever the object is replaced."""
+        ...
+
+    def put_if_match(
+        self, key: str, data: bytes, tag: str, content_type: str = "application/octet-stream"
+    ) -> bool:
+        """Replace one object only if its tag is still `tag`; False when it is not (or gone)."""
         ...
 
     def delete(self, keys: Sequence[str]) -> None:
@@ -288,6 +299,32 @@ class S3Store:
                 raise
         return True
 
+    def get_tagged(self, key: str) -> tuple[bytes, str]:
+        """Read one object and its ETag."""
+        with self._errors("reading", key):
+            answer = self.client.get_object(Bucket=self.bucket, Key=key)
+            return answer["Body"].read(), answer["ETag"]
+
+    def put_if_match(
+        self, key: str, data: bytes, tag: str, content_type: str = "application/octet-stream"
+    ) -> bool:
+        """Replace one object only if its ETag is still `tag` (a conditional put, If-Match)."""
+        with self._errors("writing", key):
+            try:
+                self.client.put_object(
+                    Bucket=self.bucket, Key=key, Body=data, ContentType=content_type, IfMatch=tag
+                )
+            except ClientError as exc:
+                code = str(exc.response.get("Error", {}).get("Code", ""))
+                status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+                # 412: replaced since; 404: gone; 409: another conditional write under way
+                if code in ("PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey") or (
+                    status in (404, 409, 412)
+                ):
+                    return False
+                raise
+        return True
+
     def delete(self, keys: Sequence[str]) -> None:
         """Delete in batches of 1,000 (the S3 limit); raise if S3 kept any key."""
         for i in range(0, len(keys), 1000):
@@ -314,6 +351,10 @@ class S3Store:
     def url(self, key: str) -> str:
         """s3://bucket/key."""
         return f"s3://{self.bucket}/{key}"
+
+
+def _file_tag(st: os.stat_result) -> str:
+    return f"{st.st_ino}-{st.st_ctime_ns}-{st.st_size}"
 
 
 class LocalStore:
@@ -373,6 +414,27 @@ class LocalStore:
             return True
         finally:
             os.unlink(tmp)
+
+    def get_tagged(self, key: str) -> tuple[bytes, str]:
+        """Read one file and a tag of its identity (inode, change time, size)."""
+        with self._path(key).open("rb") as f:
+            return f.read(), _file_tag(os.fstat(f.fileno()))
+
+    def put_if_match(
+        self, key: str, data: bytes, tag: str, content_type: str = "application/octet-stream"
+    ) -> bool:
+        """Replace one file only if its tag is still `tag` (checked and replaced under an
+        exclusive lock on a guard file beside it, so two replacements cannot interleave)."""
+        path = self._path(key)
+        with open(path.with_name(f".{path.name}.guard"), "a") as guard:
+            fcntl.flock(guard, fcntl.LOCK_EX)
+            try:
+                if _file_tag(path.stat()) != tag:
+                    return False
+            except FileNotFoundError:
+                return False
+            self.put(key, data, content_type)  # a new file renamed over it: a new inode
+            return True
 
     def delete(self, keys: Sequence[str]) -> None:
         """Remove files."""

@@ -116,6 +116,48 @@ def test_a_stale_lock_expires_after_its_time(s3_store: S3Store) -> None:
     dead.release()  # no longer its lock: nothing happens
 
 
+def race(locks: list[WeekLock]) -> list[str]:
+    """Every lock tries to take the week at the same moment: 'held' or the refusal, each."""
+    results: list[str] = []
+    barrier = threading.Barrier(len(locks))
+
+    def take(lock: WeekLock) -> None:
+        barrier.wait()
+        try:
+            lock.acquire()
+            results.append("held")
+        except WeekLocked as exc:
+            results.append(str(exc))
+
+    threads = [threading.Thread(target=take, args=(lock,)) for lock in locks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def test_runs_taking_over_a_stale_lock_at_once_leave_exactly_one_holder(
+    s3_store: S3Store,
+) -> None:
+    WeekLock(s3_store, "scorecards", WEEK, ttl_seconds=0).acquire()  # a run that was killed
+    time.sleep(0.1)
+    locks = [WeekLock(s3_store, "scorecards", WEEK) for _ in range(6)]
+    results = race(locks)
+    assert results.count("held") == 1, results
+    (holder,) = [lock for lock in locks if lock.held]
+    assert json.loads(s3_store.get(holder.key))["token"] == holder.token
+
+
+def test_put_if_match_replaces_only_the_version_read(s3_store: S3Store) -> None:
+    s3_store.put("k", b"1")
+    _, tag = s3_store.get_tagged("k")
+    assert s3_store.put_if_match("k", b"2", tag)
+    assert not s3_store.put_if_match("k", b"3", tag)  # replaced since
+    assert not s3_store.put_if_match("gone", b"4", tag)  # no such key
+    assert s3_store.get("k") == b"2"
+
+
 @pytest.mark.usefixtures("prefect_harness")
 def test_a_second_run_of_a_week_fails_fast_and_a_rerun_gives_identical_pdfs(
     generated_bucket: Bucket,

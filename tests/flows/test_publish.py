@@ -176,3 +176,32 @@ def test_releasing_the_lock_never_raises_and_never_reads_before_expiry(
     with caplog.at_level("WARNING", logger="flows.publish"):
         lock.release()
     assert "Could not remove the lock" in caplog.text and "endpoint gone" in caplog.text
+
+
+def test_local_takeover_of_a_stale_lock_by_many_at_once_leaves_one_holder(tmp_path: Path) -> None:
+    import threading
+
+    from flows.publish import WeekLock, WeekLocked
+
+    store = LocalStore(tmp_path)
+    WeekLock(store, "scorecards", "2026-W47", ttl_seconds=0).acquire()  # killed while holding
+    locks = [WeekLock(store, "scorecards", "2026-W47") for _ in range(8)]
+    barrier = threading.Barrier(len(locks))
+    refused: list[str] = []
+
+    def take(lock: WeekLock) -> None:
+        barrier.wait()
+        try:
+            lock.acquire()
+        except WeekLocked as exc:
+            refused.append(str(exc))
+
+    threads = [threading.Thread(target=take, args=(lock,)) for lock in locks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert [lock.held for lock in locks].count(True) == 1
+    assert len(refused) == len(locks) - 1
+    (holder,) = [lock for lock in locks if lock.held]
+    assert json.loads(store.get(holder.key))["token"] == holder.token
