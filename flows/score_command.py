@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import re
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -41,6 +43,36 @@ STYLES: Final = {
 }
 SPEAKER_STYLE: Final = {"agent": "cyan", "customer": "magenta", "system": "dim"}
 
+# Terminal escape sequences (CSI, OSC up to BEL/ST, DCS/SOS/PM/APC strings, two-byte ESC
+# sequences, and their C1 forms), then any other C0/C1 control character but newline and tab.
+_CONTROL: Final = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+
+
+def printable(text: str) -> tuple[str, Callable[[int], int]]:
+    """The text without escape sequences or control characters (but newline and tab), and
+    a map from an offset in the raw text to the same place in the printable one."""
+    kept: list[int] = []
+    pieces: list[str] = []
+    last = 0
+    for m in _CONTROL.finditer(text):
+        pieces.append(text[last : m.start()])
+        kept.extend(range(last, m.start()))
+        last = m.end()
+    if not pieces:
+        return text, lambda i: i
+    pieces.append(text[last:])
+    kept.extend(range(last, len(text)))
+    return "".join(pieces), lambda i: bisect_left(kept, i)
+
+
+def _plain(text: object) -> str:
+    return printable(str(text))[0]
+
 
 def _kind(signal: str) -> str:
     return "good" if signal in GOOD else "bad" if signal in BAD else "note"
@@ -55,7 +87,7 @@ def read_contacts(paths: Sequence[Path], errors: Console) -> tuple[list[Contact]
             data = path.read_bytes()
         except OSError as exc:
             errors.print(
-                f"error: {path}: {exc.strerror or exc}",
+                _plain(f"error: {path}: {exc.strerror or exc}"),
                 markup=False,
                 highlight=False,
                 soft_wrap=True,
@@ -65,7 +97,7 @@ def read_contacts(paths: Sequence[Path], errors: Console) -> tuple[list[Contact]
         result = parse_file(str(path), data)
         for q in result.problems:
             errors.print(
-                f"error: {q.key}: {q.reason}", markup=False, highlight=False, soft_wrap=True
+                _plain(f"error: {q.key}: {q.reason}"), markup=False, highlight=False, soft_wrap=True
             )
             problems += 1
         contacts.extend(result.contacts)
@@ -111,11 +143,12 @@ def _contact_view(contact: Contact, result: dict[str, Any]) -> Panel:
         by_turn.setdefault(f["turn"], []).append(f)
     for i, turn in enumerate(contact.turns):
         line = Text(f"[{i}] ", style="dim")
-        line.append(f"{turn.speaker:>8}: ", style=SPEAKER_STYLE.get(turn.speaker, ""))
-        body = Text(turn.text)
+        line.append(f"{_plain(turn.speaker):>8}: ", style=SPEAKER_STYLE.get(turn.speaker, ""))
+        clean, at = printable(turn.text)
+        body = Text(clean)
         found = by_turn.get(i, [])
         for f in found:
-            body.stylize(STYLES[_kind(f["signal"])] + " underline", f["start"], f["end"])
+            body.stylize(STYLES[_kind(f["signal"])] + " underline", at(f["start"]), at(f["end"]))
         line.append_text(body)
         parts.append(line)
         if found:
@@ -125,7 +158,7 @@ def _contact_view(contact: Contact, result: dict[str, Any]) -> Panel:
                     tags.append(", ", style="dim")
                 tags.append(f["signal"], style=STYLES[_kind(f["signal"])])
             parts.append(tags)
-    title = (
+    title = _plain(
         f"{result['contact_id']} · agent {result['agent_id']} · rubric {result['rubric_version']}"
         f" · {result['state']} · language {result['language']}"
     )

@@ -133,3 +133,39 @@ def test_a_contact_in_an_unsupported_language_shows_its_state(tmp_path: Path) ->
     assert "c-1 · agent a-1" in text and "scored · language en" in text
     assert "unsupported_language · language es" in text
     assert "not scored" in text and "N/A" in text
+
+
+ESCAPES = "\x1b[31mred\x1b[0m and \x1b]8;;http://x\x07link\x1b]8;;\x07"
+
+
+def test_escape_sequences_in_a_transcript_do_not_reach_the_terminal(tmp_path: Path) -> None:
+    contact = {
+        **UPSET_CONTACT,
+        "turns": [
+            {"speaker": "customer", "text": f"{ESCAPES} Third time I've called, refund missing!"},
+            {
+                "speaker": "agent",
+                "text": f"{ESCAPES}\x00\x9b2J That sounds really frustrating.\tI'll refund it.",
+            },
+        ],
+    }
+    path = tmp_path / "esc.json"
+    path.write_text(json.dumps(contact), encoding="utf-8")
+    console, out = _console()
+    assert run_score([path], as_json=False, rubric_path=None, console=console) == 0
+    text = out.getvalue()
+    assert not {"\x1b", "\x07", "\x00", "\x9b"} & set(text)
+    assert "red and link Third time" in text
+    assert "acknowledges_feeling" in text
+
+
+def test_findings_stay_on_their_words_after_escapes_are_stripped() -> None:
+    from flows.score_command import printable
+
+    raw = f"{ESCAPES} That sounds really frustrating."
+    clean, at = printable(raw)
+    assert clean == "red and link That sounds really frustrating."
+    start = raw.index("frustrating")
+    assert clean[at(start) : at(start + len("frustrating"))] == "frustrating"
+    assert at(len(raw)) == len(clean)
+    assert printable("a\tb\nc\r\x7f\x85")[0] == "a\tb\nc"
