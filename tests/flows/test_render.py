@@ -380,3 +380,59 @@ def test_lighter_gc_is_scoped() -> None:
     with pytest.raises(RuntimeError), lighter_gc():
         raise RuntimeError("boom")
     assert gc.get_threshold() == before
+
+
+LONG_TOKEN = "x" * 300
+LONG_URL = (
+    "https://example.org/" + "/".join(f"segment{i:02d}" for i in range(20)) + "?q=" + "y" * 60
+)
+
+
+def _text_past_the_right_margin(html: str) -> tuple[int, float]:
+    """Pages, and how far (CSS px) the furthest visible text runs past the right margin."""
+    from flows.render import _font_config, _stylesheets
+
+    doc = html_document(html, AssetFetcher()).render(
+        stylesheets=list(_stylesheets("A4")), font_config=_font_config()
+    )
+    worst = 0.0
+    for page in doc.pages:
+        page_box = page._page_box
+        right = page_box.content_box_x() + page_box.width
+        boxes = [page_box]
+        while boxes:
+            box = boxes.pop()
+            edge = box.position_x + box.width
+            if type(box).__name__ == "TextBox":
+                worst = max(worst, edge - right)
+            elif box.style["overflow"] == "hidden" and box is not page_box:
+                worst = max(worst, edge - page_box.margin_width())  # clipped: box itself
+            else:
+                boxes.extend(getattr(box, "children", []))
+    return len(doc.pages), worst
+
+
+def test_long_unbroken_words_wrap_inside_the_page() -> None:
+    agent = weak_agent()
+    agent.name = LONG_TOKEN
+    contact = agent.contacts[0]  # a missed empathy opportunity: the tip quotes the customer
+    contact.turns[0] = ("customer", f"I'm furious {LONG_URL} {LONG_TOKEN} blocked again!")
+    contact.findings[0] = ("customer_distress", 0, LONG_TOKEN)
+    report = build(agents=[agent])
+    card = report.agents[0]
+    team = replace(
+        report.team, quarantined=[(f"in/2026/11/17/{LONG_TOKEN}.json", f"bad JSON {LONG_URL}")]
+    )
+
+    pages, past = _text_past_the_right_margin(render_scorecard_html(card))
+    assert (pages, past) == (2, 0.0)
+    pages, past = _text_past_the_right_margin(render_team_summary_html(team))
+    assert (pages, past) == (1, 0.0)
+
+    reader, text = _text(render_scorecard_pdf(card))
+    assert len(reader.pages) == 2
+    assert LONG_TOKEN in re.sub(r"\s+", "", text)  # the name and the quote, wrapped
+    reader, text = _text(render_team_summary_pdf(team))
+    assert len(reader.pages) == 1
+    joined = re.sub(r"\s+", "", text)
+    assert LONG_TOKEN in joined and LONG_URL in joined
