@@ -436,3 +436,26 @@ def test_long_unbroken_words_wrap_inside_the_page() -> None:
     assert len(reader.pages) == 1
     joined = re.sub(r"\s+", "", text)
     assert LONG_TOKEN in joined and LONG_URL in joined
+
+
+def _font_names(reader: PdfReader) -> set[str]:
+    names: set[str] = set()
+    for page in reader.pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for ref in fonts.values():
+            names.add(str(ref.get_object()["/BaseFont"]))
+    return names
+
+
+def test_chinese_text_embeds_a_cjk_font_not_tofu() -> None:
+    agent = weak_agent()
+    agent.name = "张伟"
+    contact = agent.contacts[0]  # a missed empathy opportunity: the tip quotes the customer
+    contact.turns[0] = ("customer", "我的退款还没到账，太让人生气了！")
+    contact.findings[0] = ("customer_distress", 0, "太让人生气了")
+    card = build(agents=[agent]).agents[0]
+    reader, text = _text(render_scorecard_pdf(card))
+    fonts = _font_names(reader)
+    assert any("Noto-Sans-CJK-SC" in name for name in fonts), fonts
+    assert any("Liberation-Sans" in name for name in fonts), fonts  # Latin text unchanged
+    assert "张伟" in text and "太让人生气了" in text
