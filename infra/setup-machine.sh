@@ -2,7 +2,7 @@
 # Installs what a fresh Debian/Ubuntu machine needs for Rapport: uv and WeasyPrint's libraries.
 set -euo pipefail
 
-need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation fonts-noto-cjk poppler-utils)
+need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation fonts-noto-cjk fonts-noto-color-emoji poppler-utils)
 missing=()
 for pkg in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

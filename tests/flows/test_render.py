@@ -459,3 +459,15 @@ def test_chinese_text_embeds_a_cjk_font_not_tofu() -> None:
     assert any("Noto-Sans-CJK-SC" in name for name in fonts), fonts
     assert any("Liberation-Sans" in name for name in fonts), fonts  # Latin text unchanged
     assert "张伟" in text and "太让人生气了" in text
+
+
+def test_emoji_embed_the_colour_emoji_font() -> None:
+    agent = weak_agent()
+    agent.name = "Sam 😀 Reed"
+    contact = agent.contacts[0]
+    contact.turns[0] = ("customer", "I'm furious 😡 my card was blocked again 👎")
+    contact.findings[0] = ("customer_distress", 0, "furious")
+    reader, text = _text(render_scorecard_pdf(build(agents=[agent]).agents[0]))
+    fonts = _font_names(reader)
+    assert any("Noto-Color-Emoji" in name for name in fonts), fonts
+    assert "Sam 😀 Reed" in text and "furious 😡" in text

@@ -53,7 +53,7 @@ def test_apt_installs_weasyprint_libraries_of_the_setup_script(repo_root: Path) 
     packages = {w for w in words if not w.startswith("-")}
     assert packages == setup_packages(repo_root) - TEST_ONLY_PACKAGES
     assert "libharfbuzz-subset0" in packages
-    assert "fonts-noto-cjk" in packages  # the scripts customers write in, not tofu
+    assert {"fonts-noto-cjk", "fonts-noto-color-emoji"} <= packages  # not tofu
     assert "--no-install-recommends" in words
     assert "rm -rf /var/lib/apt/lists/*" in installs[0]
 
