@@ -264,7 +264,10 @@ def _positive_detail(signal: str, g: _Group, wk: _Agent) -> str:
             f"across {_plural(c, 'contact')}."
         )
     if signal == "takes_ownership" and problems:
-        return f"Committed to a concrete action in {c} of {problems} contacts with a problem."
+        # counted over the same contacts as the denominator: ownership in a routine contact
+        # is not a problem owned
+        owned = problems - len(wk.ids.get("lack_own", ()))
+        return f"Committed to a concrete action in {owned} of {problems} contacts with a problem."
     if signal == "next_step":
         return f"Gave a time frame or a checkable outcome in {_plural(c, 'contact')}."
     if signal == "confirms_resolution":

@@ -94,3 +94,22 @@ def test_missed_empathy_agent_has_needed_missed(rubric: Rubric) -> None:
     opp = scores.filter(pl.col("agent_id") == by_style["dismissive"])["opportunity"]
     assert (opp == "needed_missed").sum() >= 3
     assert (opp == "needed_shown").sum() == 0
+
+
+def test_coaching_counts_never_exceed_their_base(rubric: Rubric) -> None:
+    import re
+
+    from checks.coaching import coach_agents
+    from checks.transcript import turns_frame
+
+    contacts = generate.generate_week("2026-W47")
+    batch = score_contacts(contacts, rubric)
+    coached = coach_agents(batch.scores, batch.findings, turns=turns_frame(contacts))
+    counts = [
+        (agent, p.detail, int(a), int(b))
+        for agent, c in coached.items()
+        for p in (*c.went_well, *c.focus)
+        for a, b in re.findall(r"(\d+) of (\d+)", p.detail)
+    ]
+    assert counts
+    assert [c for c in counts if c[2] > c[3]] == []
