@@ -7,8 +7,10 @@ import http.client
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from tests.support.faulty_s3 import serve_on_loopback
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
 ACCESS_DENIED = (
@@ -75,14 +77,5 @@ def broken_s3(upstream: str | None = None, reads: str = "silent") -> Iterator[st
     is ever answered; with one, object reads go unanswered (reads="silent") or are refused with
     AccessDenied (reads="denied")."""
     release = threading.Event()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(upstream, reads, release))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        host, port = server.server_address[:2]
-        yield f"http://{host!s}:{port}"
-    finally:
-        release.set()
-        server.shutdown()
-        server.server_close()
+    with serve_on_loopback(_handler(upstream, reads, release), before_shutdown=release) as url:
+        yield url

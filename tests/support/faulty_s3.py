@@ -138,9 +138,12 @@ def _handler(upstream: str, plan: FaultPlan) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def faulty_s3(upstream: str, plan: FaultPlan) -> Iterator[str]:
-    """Serve the proxy on 127.0.0.1 (a free port); yield its endpoint URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(upstream, plan))
+def serve_on_loopback(
+    handler: type[BaseHTTPRequestHandler], before_shutdown: threading.Event | None = None
+) -> Iterator[str]:
+    """Serve ``handler`` on 127.0.0.1 (a free port) in a thread; yield its URL. On exit set
+    ``before_shutdown`` (so handlers blocked on it return) and stop the server."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -148,5 +151,14 @@ def faulty_s3(upstream: str, plan: FaultPlan) -> Iterator[str]:
         host, port = server.server_address[:2]
         yield f"http://{host!s}:{port}"
     finally:
+        if before_shutdown is not None:
+            before_shutdown.set()
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def faulty_s3(upstream: str, plan: FaultPlan) -> Iterator[str]:
+    """Serve the proxy on 127.0.0.1 (a free port); yield its endpoint URL."""
+    with serve_on_loopback(_handler(upstream, plan)) as url:
+        yield url
