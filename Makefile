@@ -11,7 +11,7 @@ endif
 endif
 RUN := $(UV) run --frozen
 
-.PHONY: setup demo test lint format typecheck bench bench-flow
+.PHONY: setup demo test test-fast lint format typecheck bench bench-flow
 
 setup:
 	@bash infra/setup-machine.sh
@@ -22,6 +22,10 @@ demo: setup
 
 test: setup
 	$(RUN) pytest -q
+
+# The inner loop: everything but the end-to-end runs (real servers) and the lint/type gates.
+test-fast: setup
+	$(RUN) pytest -q -m "not e2e" --deselect tests/test_code_quality.py
 
 lint: setup
 	$(RUN) ruff check .

@@ -39,7 +39,7 @@ CREDS = {
 
 def start_moto() -> tuple[subprocess.Popen[bytes], str]:
     """moto's S3 server in its own process, so its memory is not counted as the flow's."""
-    from flows.serve import free_port, wait_healthy_http
+    from flows.pipeline.serve import free_port, wait_healthy_http
 
     port = free_port()
     proc = subprocess.Popen(
@@ -70,7 +70,7 @@ def upload(endpoint: str, bucket: str, agents: int, contacts: int) -> tuple[int,
     """Generate the week and upload it; return (files, seconds)."""
     import boto3
 
-    from flows.generate import large_week_files
+    from flows.examples.generate import large_week_files
 
     client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
     client.create_bucket(Bucket=bucket)
@@ -123,11 +123,11 @@ def _child_pids() -> list[str]:
 
 def run_one(endpoint: str, bucket: str, sample: str, out: str) -> None:
     """Run the flow once in this process and print one JSON line of figures."""
-    from flows.prefect_env import configure_prefect_defaults
+    from flows.config.prefect_env import configure_prefect_defaults
 
     configure_prefect_defaults()
-    from flows.settings import Settings
-    from flows.weekly import weekly_audit
+    from flows.config.settings import Settings
+    from flows.pipeline.weekly import weekly_audit
 
     settings = Settings(
         store="s3",
@@ -216,7 +216,7 @@ def main() -> None:
     os.environ["BENCH_MOTO_PID"] = str(proc.pid)
     # Scheduled runs report to a long-lived Prefect server; start one once, like the S3
     # endpoint, so each run's wall time is the flow's own (a temporary server takes ~13 s).
-    from flows.serve import prefect_server
+    from flows.pipeline.serve import prefect_server
 
     started = time.perf_counter()
     try:

@@ -16,10 +16,10 @@ from datetime import UTC, datetime, timedelta
 import polars as pl
 from machine import describe
 
-from checks.results import FINDINGS_SCHEMA, SCORES_SCHEMA
-from checks.transcript import CONTACTS_SCHEMA, CRITERIA, SIGNALS, TURNS_SCHEMA
-from flows.render import TEAM_SUMMARY_FILE, render_week_pdfs_timed
-from flows.report_data import (
+from checks.criteria.results import FINDINGS_SCHEMA, SCORES_SCHEMA
+from checks.transcripts.transcript import CONTACTS_SCHEMA, CRITERIA, SIGNALS, TURNS_SCHEMA
+from flows.render.pdf import TEAM_SUMMARY_FILE, render_week_pdfs_timed
+from flows.report.model import (
     PUBLISHED_SCORES_SCHEMA,
     build_week_report,
     published_scores_table,

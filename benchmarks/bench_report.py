@@ -2,10 +2,11 @@
 
     .venv/bin/python benchmarks/bench_report.py [--agents 1000] [--per-agent 250] [--repeat 1]
 
-Generates the week with flows.generate.large_week_frames, scores it with checks.scoring in
-chunks of whole agents, and caches the frames as parquet in the temp folder (keyed by the
-arguments) so later runs start at once. Then times ``published_scores_table`` and
-``build_week_report`` (wall and CPU seconds) and prints the peak memory of the process.
+Generates the week with flows.examples.generate.large_week_frames, scores it with
+checks.criteria.scoring in chunks of whole agents, and caches the frames as parquet in the
+temp folder (keyed by the arguments) so later runs start at once. Then times
+``published_scores_table`` and ``build_week_report`` (wall and CPU seconds) and prints the
+peak memory of the process.
 History is seven earlier weeks made from this week's table with shifted scores.
 """
 
@@ -27,11 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from checks.rubric import load_rubric  # noqa: E402
-from checks.scoring import score_turns  # noqa: E402
-from checks.transcript import CRITERIA  # noqa: E402
-from flows.generate import large_week_frames  # noqa: E402
-from flows.report_data import (  # noqa: E402
+from checks.criteria.scoring import score_turns  # noqa: E402
+from checks.rubric.rubric import load_rubric  # noqa: E402
+from checks.transcripts.transcript import CRITERIA  # noqa: E402
+from flows.examples.generate import large_week_frames  # noqa: E402
+from flows.report.model import (  # noqa: E402
     PUBLISHED_SCORES_SCHEMA,
     build_week_report,
     published_scores_table,

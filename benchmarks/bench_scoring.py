@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_scoring.py [--agents 1000] [--contacts 250000]
 
-Generates the week with flows.generate.large_week_frames, then scores it in a fresh process
+Generates the week with flows.examples.generate.large_week_frames, then scores it in a fresh process
 (so the peak memory printed is the scoring step's, reading its input included), whole agents at
 a time, and prints turns per second and peak RSS.
 """
@@ -23,7 +23,7 @@ import polars as pl
 from machine import describe
 
 if TYPE_CHECKING:
-    from checks.rubric import Rubric
+    from checks.rubric.rubric import Rubric
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
 
 
 def _score_chunk(turns: pl.DataFrame, rubric: Rubric) -> tuple[int, int, int]:
-    from checks.scoring import score_turns
+    from checks.criteria.scoring import score_turns
 
     batch = score_turns(turns, rubric)
     return turns.height, batch.scores.height, batch.findings.height
@@ -41,7 +41,7 @@ def score_file(
     path: str, agents_per_chunk: int, workers: int, queue: mp.Queue[dict[str, float]]
 ) -> None:
     """Child process: read the turns, score them chunk by chunk, report time and peak memory."""
-    from checks.rubric import load_rubric
+    from checks.rubric.rubric import load_rubric
 
     rubric = load_rubric()
     turns = pl.read_parquet(path)
@@ -76,7 +76,7 @@ def score_file(
 
 def main() -> int:
     """Generate, score, print the figures; exit 1 when a target is missed."""
-    from flows.generate import large_week_frames
+    from flows.examples.generate import large_week_frames
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--week", default="2026-W47")

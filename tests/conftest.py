@@ -10,8 +10,8 @@ from pathlib import Path
 import boto3
 import pytest
 
-from flows.prefect_env import configure_prefect_defaults
-from flows.store import S3Store
+from flows.config.prefect_env import configure_prefect_defaults
+from flows.stores.base import S3Store
 
 configure_prefect_defaults()
 

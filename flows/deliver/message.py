@@ -9,9 +9,9 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from checks.pii import mask_pii
+from checks.transcripts.pii import mask_pii
 from flows.deliver.recipients import AgentLine, Packet, WeekDigest, movers
-from flows.render import TEAM_SUMMARY_FILE
+from flows.render.pdf import TEAM_SUMMARY_FILE
 
 WEEK_HEADER = "X-Rapport-Week"
 

@@ -9,8 +9,8 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
-from flows.render import TEAM_SUMMARY_FILE, scorecard_file_name
-from flows.report_data import WeekReport
+from flows.render.pdf import TEAM_SUMMARY_FILE, scorecard_file_name
+from flows.report.model import WeekReport
 
 SCORES_FILE = "scores.csv"
 MOVED_POINTS = 5.0  # a change of at least this many points is "who moved"

@@ -10,7 +10,7 @@ import urllib.request
 from collections.abc import Callable
 from email.message import EmailMessage
 
-from flows.settings import Settings
+from flows.config.settings import Settings
 
 BACKOFF = 2.0  # seconds before the second attempt, doubled after
 TIMEOUT = 30.0

@@ -8,12 +8,12 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from flows.config.settings import Settings
 from flows.deliver.message import build_email, chat_post, failure_email
 from flows.deliver.recipients import WeekDigest, plan
 from flows.deliver.send import BACKOFF, Mailer, SendError, post_webhook
-from flows.render import TEAM_SUMMARY_FILE
-from flows.settings import Settings
-from flows.store import ObjectStore, S3Store
+from flows.render.pdf import TEAM_SUMMARY_FILE
+from flows.stores.base import ObjectStore, S3Store
 
 log = logging.getLogger("rapport.deliver")
 WEBHOOK = "webhook"

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.checks.transcripts import rubric
+from tests.checks.factories import rubric
 
 __all__ = ["rubric"]

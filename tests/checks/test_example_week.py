@@ -7,11 +7,11 @@ from typing import Any
 import polars as pl
 import pytest
 
-from checks.rubric import Rubric
-from checks.scoring import score_contacts
-from checks.transcript import CRITERIA, SIGNALS
+from checks.criteria.scoring import score_contacts
+from checks.rubric.rubric import Rubric
+from checks.transcripts.transcript import CRITERIA, SIGNALS
 
-generate = pytest.importorskip("flows.generate")
+generate = pytest.importorskip("flows.examples.generate")
 PERSONAS = generate.PERSONAS
 MEASURES = [*CRITERIA, "overall"]
 
@@ -99,8 +99,8 @@ def test_missed_empathy_agent_has_needed_missed(rubric: Rubric) -> None:
 def test_coaching_counts_never_exceed_their_base(rubric: Rubric) -> None:
     import re
 
-    from checks.coaching import coach_agents
-    from checks.transcript import turns_frame
+    from checks.coaching.coaching import coach_agents
+    from checks.transcripts.transcript import turns_frame
 
     contacts = generate.generate_week("2026-W47")
     batch = score_contacts(contacts, rubric)

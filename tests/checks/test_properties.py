@@ -7,10 +7,10 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checks.criteria import overall_score
-from checks.rubric import load_rubric
-from checks.scoring import score_contacts
-from checks.transcript import CRITERIA, Contact, Turn
+from checks.criteria.criteria import overall_score
+from checks.criteria.scoring import score_contacts
+from checks.rubric.rubric import load_rubric
+from checks.transcripts.transcript import CRITERIA, Contact, Turn
 
 RUBRIC = load_rubric()
 PIECES = [

@@ -12,11 +12,11 @@ from typing import Any
 import polars as pl
 import pytest
 
-from flows.generate import generate_week, week_files
-from flows.publish import week_prefix
-from flows.serve import prefect_server
-from flows.settings import Settings
-from flows.store import S3Store
+from flows.config.settings import Settings
+from flows.examples.generate import generate_week, week_files
+from flows.pipeline.serve import prefect_server
+from flows.publish.publish import week_prefix
+from flows.stores.base import S3Store
 
 WEEKS = ("2026-W46", "2026-W47")
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from flows.demo import DEMO_MANAGERS
-from flows.weekly import outputs_markdown, weekly_audit
+from flows.cli.demo import DEMO_MANAGERS
+from flows.pipeline.weekly import outputs_markdown, weekly_audit
 from tests.e2e.conftest import WEEKS, Bucket
 from tests.support.smtp import smtp_server
 

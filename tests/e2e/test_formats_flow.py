@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 import polars as pl
 import pytest
 
-from checks.results import SCORES_SCHEMA
-from checks.transcript import Contact, Turn
-from flows.formats.writers import to_contact_lens, to_csv_rows, to_ctr_stream, to_roster_csv
-from flows.generate import generate_week, week_files
-from flows.settings import Settings
-from flows.store import S3Store
-from flows.weekly import weekly_audit
+from checks.criteria.results import SCORES_SCHEMA
+from checks.transcripts.transcript import Contact, Turn
+from flows.config.settings import Settings
+from flows.examples.generate import generate_week, week_files
+from flows.examples.writers import to_contact_lens, to_csv_rows, to_ctr_stream, to_roster_csv
+from flows.pipeline.weekly import weekly_audit
+from flows.stores.base import S3Store
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("prefect_harness")]
 WEEK = "2026-W47"

@@ -13,12 +13,12 @@ import polars as pl
 import pytest
 from pypdf import PdfReader
 
-from checks.transcript import CRITERIA, Turn
-from flows.generate import generate_week, week_files
-from flows.publish import week_prefix
-from flows.settings import Settings
-from flows.store import S3Store
-from flows.weekly import weekly_audit
+from checks.transcripts.transcript import CRITERIA, Turn
+from flows.config.settings import Settings
+from flows.examples.generate import generate_week, week_files
+from flows.pipeline.weekly import weekly_audit
+from flows.publish.publish import week_prefix
+from flows.stores.base import S3Store
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("prefect_harness")]
 WEEK = "2026-W47"

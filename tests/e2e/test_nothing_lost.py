@@ -15,9 +15,9 @@ from typing import Any
 import polars as pl
 import pytest
 
-from flows.settings import Settings
-from flows.store import LocalStore
-from flows.weekly import weekly_audit
+from flows.config.settings import Settings
+from flows.pipeline.weekly import weekly_audit
+from flows.stores.base import LocalStore
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("prefect_harness")]
 WEEK = "2026-W47"

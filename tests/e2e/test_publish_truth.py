@@ -11,8 +11,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from flows.publish import WeekLock, WeekLocked, WeekPublisher, publish, week_lock_key, week_prefix
-from flows.store import S3Store, StoreConfigError
+from flows.publish.publish import (
+    WeekLock,
+    WeekLocked,
+    WeekPublisher,
+    publish,
+    week_lock_key,
+    week_prefix,
+)
+from flows.stores.base import S3Store, StoreConfigError
 from tests.e2e.conftest import WEEKS, Bucket
 from tests.support.faulty_s3 import REFUSE_DELETE, FaultPlan, faulty_s3
 
@@ -162,7 +169,7 @@ def test_put_if_match_replaces_only_the_version_read(s3_store: S3Store) -> None:
 def test_a_second_run_of_a_week_fails_fast_and_a_rerun_gives_identical_pdfs(
     generated_bucket: Bucket,
 ) -> None:
-    from flows.weekly import weekly_audit
+    from flows.pipeline.weekly import weekly_audit
 
     bucket = generated_bucket
     week = WEEKS[-1]

@@ -8,9 +8,9 @@ import polars as pl
 import pytest
 from pypdf import PdfReader
 
-from flows import load_workers
-from flows.runners import weekly_flow
-from flows.weekly import weekly_audit
+from flows.ingest import load_workers
+from flows.pipeline.execution import weekly_flow
+from flows.pipeline.weekly import weekly_audit
 from tests.e2e.conftest import WEEKS, Bucket
 from tests.support.faulty_s3 import FAULTS, FaultPlan, faulty_s3
 

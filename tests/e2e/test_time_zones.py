@@ -15,13 +15,13 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from checks.transcript import Contact
-from flows.cli import app
-from flows.generate import generate_week, week_files
-from flows.settings import Settings
-from flows.store import S3Store
-from flows.weekly import weekly_audit
-from flows.weeks import IsoWeek
+from checks.transcripts.transcript import Contact
+from flows.cli.app import app
+from flows.config.settings import Settings
+from flows.config.weeks import IsoWeek
+from flows.examples.generate import generate_week, week_files
+from flows.pipeline.weekly import weekly_audit
+from flows.stores.base import S3Store
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("prefect_harness")]
 

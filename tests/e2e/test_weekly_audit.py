@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from pypdf import PdfReader
 
-from flows.weekly import weekly_audit
+from flows.pipeline.weekly import weekly_audit
 from tests.e2e.conftest import WEEKS, Bucket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("prefect_harness")]

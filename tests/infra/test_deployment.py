@@ -1,4 +1,4 @@
-"""infra/prefect.yaml and flows/deployment.py: the weekly schedule is declared once and valid."""
+"""infra/prefect.yaml and flows/pipeline/deployment.py: the weekly schedule is declared once."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from flows.deployment import (
+from flows.config.settings import Settings
+from flows.pipeline.deployment import (
     PREFECT_FILE,
     DeploymentSpec,
     DeploymentSpecError,
     load_deployment_spec,
     schedule_from_spec,
 )
-from flows.settings import Settings
 
 SETTINGS_KEYS = {"bucket", "input_prefix", "output_prefix", "sample", "timezone"}
 
@@ -38,7 +38,7 @@ def raw_file() -> dict[str, Any]:
 def test_spec_matches_the_weekly_deployment(spec: DeploymentSpec, repo_root: Path) -> None:
     assert spec.source == repo_root / "infra" / "prefect.yaml"
     assert spec.name == "rapport-weekly"
-    assert spec.entrypoint == "flows/weekly.py:weekly_audit"
+    assert spec.entrypoint == "flows/pipeline/weekly.py:weekly_audit"
     assert (repo_root / spec.flow_path).is_file()
     assert spec.flow_function == "weekly_audit"
     assert spec.work_pool
@@ -177,7 +177,12 @@ _DELETE = object()
         ("deployments.0.schedules.0.interval", 3600, "schedules[0].interval", "not permitted"),
         ("deployments.0.schedules", [], "deployments[0].schedules", "exactly one"),
         ("deployments.0.entrypoint", _DELETE, "deployments[0].entrypoint", "required"),
-        ("deployments.0.entrypoint", "flows/weekly.py", "deployments[0].entrypoint", "expected"),
+        (
+            "deployments.0.entrypoint",
+            "flows/pipeline/weekly.py",
+            "deployments[0].entrypoint",
+            "expected",
+        ),
         ("deployments.0.work_pool", _DELETE, "deployments[0].work_pool", "required"),
         ("deployments.0.parameters.weeks", "2026-W01", "deployments[0].parameters", "unknown"),
         ("deployments.0.parameters.week", "2026-W99", "parameters.week", "no week 99"),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.deployment import load_deployment_spec
+from flows.pipeline.deployment import load_deployment_spec
 
 TEST_ONLY_PACKAGES = {"poppler-utils"}
 
@@ -97,7 +97,7 @@ def test_runs_as_a_non_root_user_with_the_rapport_entrypoint(repo_root: Path) ->
     copied = [a for a in of(repo_root, "COPY") if a.endswith("/usr/local/bin/rapport-entrypoint")]
     assert len(copied) == 1 and "--chmod=0755" in copied[0]
     pyproject = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))
-    assert pyproject["project"]["scripts"]["rapport"] == "flows.cli:app"
+    assert pyproject["project"]["scripts"]["rapport"] == "flows.cli.app:app"
 
 
 def test_rapport_home_is_the_workdir_the_pull_step_moves_to(repo_root: Path) -> None:

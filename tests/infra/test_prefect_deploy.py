@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.deployment import load_deployment_spec
+from flows.pipeline.deployment import load_deployment_spec
 
 pytestmark = pytest.mark.e2e
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.publish import week_prefix
-from flows.weeks import day_prefix
+from flows.config.weeks import day_prefix
+from flows.publish.publish import week_prefix
 
 BUCKET = "acme-rapport"
 OUTPUT_BUCKET = "acme-rapport-out"

@@ -1,0 +1,1 @@
+"""Coaching: a week's findings in, strengths, tips and quoted moments out."""

@@ -1,0 +1,1 @@
+"""Criteria: signal findings in, per-contact criterion scores and the overall score out."""

@@ -1,0 +1,1 @@
+"""The rubric: the versioned YAML policy every check reads, validated at load."""

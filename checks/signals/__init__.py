@@ -1,0 +1,1 @@
+"""Signals: per-turn detectors (phrases, patterns, sentiment, reflection, scripted lines)."""

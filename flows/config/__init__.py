@@ -1,0 +1,1 @@
+"""Settings, ISO weeks and time zones, the version and Prefect's environment."""

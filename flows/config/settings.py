@@ -1,0 +1,152 @@
+"""Every setting of a Rapport run, read once at the edge (flags, RAPPORT_* env, config file)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from flows.config.weeks import check_zone
+
+
+class Settings(BaseSettings):
+    """Configuration of the weekly audit; env prefix RAPPORT_ (e.g. RAPPORT_BUCKET)."""
+
+    model_config = SettingsConfigDict(env_prefix="RAPPORT_", extra="forbid")
+
+    store: Literal["s3", "local"] = Field("s3", description="where transcripts and outputs live")
+    bucket: str = Field("rapport-transcripts", description="S3 bucket of the transcripts")
+    output_bucket: str | None = Field(None, description="S3 bucket for outputs (default: bucket)")
+    endpoint_url: str | None = Field(None, description="S3 endpoint URL (default: AWS)")
+    region: str = Field("us-east-1", description="AWS region")
+    local_root: Path = Field(Path("data"), description="root folder when store=local")
+    input_prefix: str = Field(
+        "transcripts", description="prefix(es) of date-partitioned transcripts, comma-separated"
+    )
+    output_prefix: str = Field("scorecards", description="prefix under which weeks are published")
+    out_dir: Path | None = Field(Path("out"), description="local copy of the outputs (none: off)")
+    lock_ttl_hours: float = Field(
+        6.0, gt=0, description="hours after which a week's lock counts as left by a dead run"
+    )
+    sample: str = Field("5", description="contacts per agent, or 'all'")
+    timezone: str = Field("UTC", description="zone that defines the week's boundaries")
+    rubric: Path | None = Field(None, description="rubric YAML (default: the packaged one)")
+    page_size: Literal["A4", "Letter"] = Field("A4", description="scorecard paper size")
+    render_workers: int = Field(2, ge=1, description="processes that render PDFs")
+    history_weeks: int = Field(8, ge=1, description="weeks shown in the trend charts")
+    format: Literal["auto", "canonical", "contact_lens", "transcribe", "csv"] = Field(
+        "auto", description="transcript format (auto: detected per file)"
+    )
+    csv_columns: dict[str, str] = Field(
+        default_factory=dict, description="CSV column names, e.g. {'text': 'utterance'}"
+    )
+    ctr_prefix: str | None = Field(
+        None, description="prefix of Amazon Connect contact records (CTR) for attribution"
+    )
+    roster: str | None = Field(None, description="key of a roster CSV (contact -> agent)")
+    roster_columns: dict[str, str] = Field(
+        default_factory=dict, description="roster column names, e.g. {'agent_id': 'login'}"
+    )
+    max_file_bytes: int = Field(20_000_000, ge=1, description="larger files are quarantined")
+    shard_size: int = Field(500, ge=1, description="files loaded per task")
+    load_workers: int = Field(
+        2, ge=1, description="processes that fetch and parse a large week's files"
+    )
+    dask_workers: int = Field(
+        0, ge=0, description="run tasks on a local Dask cluster of N processes"
+    )
+    dask_address: str | None = Field(None, description="run tasks on this Dask scheduler")
+    s3_timeout: float = Field(
+        15.0, gt=0, description="seconds S3 may stay silent (connect: at most 5) per attempt"
+    )
+    s3_attempts: int = Field(4, ge=1, description="attempts per S3 request (with backoff)")
+    recipients: dict[str, str] = Field(
+        default_factory=dict,
+        description="manager e-mail per team or agent id, e.g. {'Billing': 'lead@acme.com'}",
+    )
+    agent_emails: dict[str, str] = Field(
+        default_factory=dict, description="agent id -> e-mail (the agent gets their own card)"
+    )
+    recipients_file: str | None = Field(
+        None, description="key of a CSV (the roster will do) with manager_email, agent_email"
+    )
+    smtp_host: str | None = Field(None, description="SMTP server (none: no e-mail is sent)")
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port")
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(
+        "starttls", description="starttls, ssl (implicit TLS) or none"
+    )
+    smtp_ca_file: Path | None = Field(
+        None, description="CA certificates that verify the SMTP server (default: the system's)"
+    )
+    smtp_user: str | None = Field(None, description="SMTP login (none: no authentication)")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password (never logged)")
+    mail_from: str = Field("rapport@localhost", description="sender of the e-mails")
+    qa_contact: str | None = Field(
+        None, description="QA contact named in every e-mail's footer (default: mail_from)"
+    )
+    ops_email: str | None = Field(None, description="who is told when a week fails")
+    card_links: bool = Field(
+        False, description="link scorecards by presigned S3 URL instead of attaching them"
+    )
+    link_expiry_hours: int = Field(
+        168, ge=1, le=168, description="hours a presigned link stays valid (at most 7 days)"
+    )
+    webhook_url: SecretStr | None = Field(
+        None, description="chat webhook (Slack-compatible JSON) told of each week"
+    )
+    send_attempts: int = Field(3, ge=1, description="attempts per e-mail (with backoff)")
+    resend: bool = Field(False, description="send again what the delivery record says was sent")
+
+    @property
+    def distributed(self) -> bool:
+        """Whether tasks run on Dask (worker processes) rather than threads in this process."""
+        return bool(self.dask_workers or self.dask_address)
+
+    @field_validator("sample")
+    @classmethod
+    def _check_sample(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value != "all" and (not value.isdigit() or int(value) < 1):
+            raise ValueError("sample must be a positive whole number or 'all'")
+        return value
+
+    @field_validator("out_dir", mode="before")
+    @classmethod
+    def _no_out_dir(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() in {"", "none", "off"}:
+            return None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_zone(cls, value: str) -> str:
+        return check_zone(value)
+
+    @property
+    def sample_size(self) -> int | None:
+        """Contacts per agent, None for all."""
+        return None if self.sample == "all" else int(self.sample)
+
+    @property
+    def input_prefixes(self) -> list[str]:
+        """The input prefixes as a list."""
+        return [p.strip().strip("/") for p in self.input_prefix.split(",") if p.strip()]
+
+
+def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from a TOML config file (optional), then RAPPORT_* env, then explicit overrides."""
+    values: dict[str, Any] = {}
+    if config is not None:
+        try:
+            doc = tomllib.loads(config.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ValueError(f"{config}: cannot read config: {exc}") from exc
+        values.update(doc.get("rapport", doc))
+    env = Settings()
+    merged = {k: v for k, v in env.model_dump(exclude_unset=True).items()}
+    values.update(merged)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings.model_validate(values)

@@ -1,0 +1,1 @@
+"""`rapport eval`: agreement of the checks with labelled conversations."""

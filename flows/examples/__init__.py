@@ -1,0 +1,1 @@
+"""The example-week generator: personas, dialogue and problems that make believable transcripts."""

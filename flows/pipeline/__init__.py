@@ -1,0 +1,1 @@
+"""The weekly flow: its wiring, tasks, execution strategy, deployment and serve."""

@@ -1,0 +1,1 @@
+"""Publish: write the week's outputs, verify them and write the manifest last."""

@@ -1,0 +1,1 @@
+"""Render: jinja2 templates and charts to PDF with WeasyPrint."""

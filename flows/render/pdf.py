@@ -1,0 +1,339 @@
+"""Scorecards and the team summary: jinja2 to HTML, WeasyPrint to PDF, safely and in parallel."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import unquote, urlsplit
+
+import cssselect2
+import jinja2
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from flows.render import charts
+from flows.report.file_names import TEAM_SUMMARY_FILE as TEAM_SUMMARY_FILE  # re-exported
+from flows.report.file_names import scorecard_file_name as scorecard_file_name  # re-exported
+from flows.report.model import (
+    CRITERION_LABELS,
+    AgentCard,
+    TeamSummary,
+    WeekReport,
+)
+from flows.runtime.worker_pool import spawn_pool
+
+ASSETS_DIR: Final = Path(str(files("report_templates"))).resolve()
+ASSET_SUFFIXES: Final = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
+PAGE_SIZES: Final = {"a4": "A4", "letter": "letter"}
+_log = logging.getLogger(__name__)
+
+
+MAX_FLAGS_LISTED: Final = 12
+
+
+class AssetFetcher(URLFetcher):  # type: ignore[misc]
+    """Serves files under report_templates/ and refuses every other URL (file, http, data)."""
+
+    def __init__(self, root: Path = ASSETS_DIR) -> None:
+        super().__init__(allowed_protocols={"file"})
+        self.root = root.resolve()
+        self.requests: list[str] = []
+        self.refused: list[str] = []
+
+    def asset_path(self, url: str) -> Path | None:
+        """The asset a URL names, or None when it points outside the project's assets."""
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return None
+        path = Path(unquote(parts.path)).resolve()
+        if not path.is_relative_to(self.root) or path.suffix not in ASSET_SUFFIXES:
+            return None
+        return path if path.is_file() else None
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        """Return a packaged asset; raise for anything else."""
+        self.requests.append(url)
+        path = self.asset_path(url)
+        if path is None:
+            self.refused.append(url)
+            raise ValueError(f"refused to fetch {url!r}: not a packaged report asset")
+        return URLFetcherResponse(
+            url, path.read_bytes(), {"Content-Type": ASSET_SUFFIXES[path.suffix]}
+        )
+
+
+def _fmt_score(value: float | None) -> str:
+    return "N/A" if value is None else f"{value:.0f}"
+
+
+FIGURE_SPACE: Final = "\u2007"
+
+
+def _figures(text: str, width: int) -> str:
+    """Right-align a short number in `width` digit widths (figure spaces are as wide as digits)."""
+    return FIGURE_SPACE * max(0, width - len(text)) + text
+
+
+def _fmt_change(value: float | None) -> str:
+    if value is None:
+        return "–"
+    rounded = round(value)
+    if rounded == 0:
+        return "±0"
+    return f"+{rounded}" if rounded > 0 else f"−{abs(rounded)}"
+
+
+def _direction(value: float | None) -> str:
+    if value is None or round(value) == 0:
+        return "flat"
+    return "up" if value > 0 else "down"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The jinja2 environment over report_templates/ (autoescape on, strict undefined)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(ASSETS_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["score"] = _fmt_score
+    env.filters["change"] = _fmt_change
+    env.filters["figures"] = _figures
+    env.filters["direction"] = _direction
+    return env
+
+
+@cache
+def _font_config() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@cache
+def _stylesheets(page_size: str) -> tuple[CSS, ...]:
+    fetcher = AssetFetcher()
+    fc = _font_config()
+    return (
+        CSS(filename=str(ASSETS_DIR / "style.css"), url_fetcher=fetcher, font_config=fc),
+        CSS(string=f"@page {{ size: {page_size}; }}", font_config=fc),
+    )
+
+
+def page_size_css(page_size: str) -> str:
+    """Normalise a page size setting (A4 or Letter)."""
+    try:
+        return PAGE_SIZES[page_size.strip().lower()]
+    except KeyError:
+        raise ValueError(f"page size must be A4 or Letter, not {page_size!r}") from None
+
+
+class ParsedHTML(HTML):  # type: ignore[misc]
+    """A WeasyPrint document built from an element tree we parsed ourselves."""
+
+    def __init__(self, root: ET.Element, *, base_url: str, url_fetcher: URLFetcher) -> None:
+        # Same attributes as HTML.__init__ sets after its own (pure-Python) HTML5 parse.
+        self.base_url = base_url
+        self.url_fetcher = url_fetcher
+        self.media_type = "print"
+        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+        self.etree_element = self.wrapper_element.etree_element
+
+
+def html_document(html: str, fetcher: URLFetcher) -> HTML:
+    """Our templates emit well-formed XHTML: parse it with expat (C), else as HTML5."""
+    base_url = ASSETS_DIR.as_uri() + "/"
+    try:
+        root = ET.fromstring(html)
+    except ET.ParseError as exc:
+        # e.g. a control character from a transcript that XML forbids and HTML5 tolerates
+        _log.debug("HTML5 parse instead of XML (%s)", exc)
+        return HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    return ParsedHTML(root, base_url=base_url, url_fetcher=fetcher)
+
+
+def html_to_pdf(html: str, *, page_size: str = "A4", fetcher: AssetFetcher | None = None) -> bytes:
+    """Render our HTML to a tagged PDF with embedded, subset fonts and only packaged assets."""
+    size = page_size_css(page_size)
+    doc = html_document(html, fetcher or AssetFetcher())
+    pdf: bytes = doc.write_pdf(
+        stylesheets=list(_stylesheets(size)),
+        font_config=_font_config(),
+        pdf_tags=True,
+    )
+    return pdf
+
+
+def _iso(ts: datetime) -> str:
+    return ts.strftime("%Y-%m-%dT%H:%M:%SZ") if ts.utcoffset() is not None else ts.isoformat()
+
+
+def scorecard_context(card: AgentCard) -> dict[str, Any]:
+    """The flat template context for one scorecard (trend as inline SVG, bars as CSS)."""
+    weeks = [p.week for p in card.trend]
+    series: dict[str, list[float | None]] = {"overall": [p.overall for p in card.trend]}
+    for key in CRITERION_LABELS:
+        series[key] = [p.criteria.get(key) for p in card.trend]
+    labels = {"overall": "Overall", **CRITERION_LABELS}
+    return {
+        "card": card,
+        "created": _iso(card.generated_at),
+        "criterion_bars": {
+            c.key: charts.criterion_bar(c.score, c.team_median) for c in card.criteria
+        },
+        "trend_chart": charts.trend_svg(weeks, series, labels),
+        # report_data keeps the lowest-scoring few in date order; scores.csv has them all
+        "contacts": card.contacts,
+        "more_contacts": max(0, card.contacts_sampled - len(card.contacts)),
+    }
+
+
+def render_scorecard_html(card: AgentCard) -> str:
+    """One agent's scorecard as HTML."""
+    return environment().get_template("scorecard.html.j2").render(scorecard_context(card))
+
+
+def render_team_summary_html(team: TeamSummary) -> str:
+    """The team summary as HTML."""
+    dist = charts.distribution_svg([(d.label, d.values, d.median) for d in team.distributions])
+    return (
+        environment()
+        .get_template("team_summary.html.j2")
+        .render(
+            team=team,
+            created=_iso(team.generated_at),
+            distribution_chart=dist,
+            max_flags=MAX_FLAGS_LISTED,
+        )
+    )
+
+
+def render_scorecard_pdf(card: AgentCard, *, page_size: str = "A4") -> bytes:
+    """One agent's scorecard as PDF bytes (at most two pages)."""
+    return html_to_pdf(render_scorecard_html(card), page_size=page_size)
+
+
+def render_team_summary_pdf(team: TeamSummary, *, page_size: str = "A4") -> bytes:
+    """The team summary as PDF bytes."""
+    return html_to_pdf(render_team_summary_html(team), page_size=page_size)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedFile:
+    """One rendered PDF with the seconds (wall, one process) and CPU seconds it took."""
+
+    name: str
+    data: bytes
+    seconds: float
+    cpu_seconds: float
+
+
+def _render_one(job: tuple[str, AgentCard | TeamSummary, str]) -> RenderedFile:
+    name, item, page_size = job
+    t0, c0 = time.perf_counter(), time.process_time()
+    if isinstance(item, TeamSummary):
+        data = render_team_summary_pdf(item, page_size=page_size)
+    else:
+        data = render_scorecard_pdf(item, page_size=page_size)
+    return RenderedFile(name, data, time.perf_counter() - t0, time.process_time() - c0)
+
+
+# WeasyPrint allocates millions of short-lived objects per PDF: with the default thresholds the
+# garbage collector took ~12% of a scorecard's time, with these (and a frozen heap) ~5%.
+GC_THRESHOLD: Final = (50_000, 20, 20)
+
+
+@contextmanager
+def lighter_gc() -> Iterator[None]:
+    """Run fewer garbage-collector passes inside the block."""
+    old = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+def _worker_init() -> None:
+    # Load fonts and stylesheets once, then keep that long-lived heap out of every GC pass.
+    html_to_pdf('<html lang="en"><body><p>warm-up</p></body></html>')
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
+
+
+def _jobs(report: WeekReport, page_size: str) -> list[tuple[str, AgentCard | TeamSummary, str]]:
+    jobs: list[tuple[str, AgentCard | TeamSummary, str]] = [
+        (TEAM_SUMMARY_FILE, report.team, page_size)
+    ]
+    jobs += [(scorecard_file_name(card.agent_id), card, page_size) for card in report.agents]
+    if len({name for name, _, _ in jobs}) != len(jobs):  # only a hash collision could do this
+        raise ValueError("two of the week's PDFs would have the same file name")
+    return jobs
+
+
+@contextmanager
+def render_pool(workers: int = 2) -> Iterator[Executor | None]:
+    """Render worker processes (one per core at most), started now so that they are warm by
+    the first PDF; None when rendering runs in this process."""
+    n = max(1, min(workers, os.cpu_count() or 1))
+    if n == 1:
+        yield None
+        return
+    with spawn_pool(n, initializer=_worker_init) as pool:
+        yield pool
+
+
+def iter_rendered(
+    report: WeekReport, *, page_size: str = "A4", workers: int = 2, pool: Executor | None = None
+) -> Iterator[RenderedFile]:
+    """Render every PDF of the week (team summary first), in worker processes when there is
+    more than one worker (or a pool from render_pool)."""
+    page_size_css(page_size)
+    jobs = _jobs(report, page_size)
+    if pool is not None:
+        # small chunks: a big last chunk leaves one core idle at the end
+        chunk = max(1, min(4, len(jobs) // (8 * (os.cpu_count() or 1))))
+        yield from pool.map(_render_one, jobs, chunksize=chunk)
+        return
+    if min(workers, os.cpu_count() or 1, len(jobs)) > 1:
+        with render_pool(workers) as own:
+            yield from iter_rendered(report, page_size=page_size, pool=own)
+        return
+    for job in jobs:
+        with lighter_gc():  # per file: never hold the caller's thresholds across a yield
+            done = _render_one(job)
+        yield done
+
+
+def render_week_pdfs_timed(
+    report: WeekReport, *, page_size: str = "A4", workers: int = 2
+) -> list[RenderedFile]:
+    """Like render_week_pdfs but keeps each file's render time (for the benchmark)."""
+    return list(iter_rendered(report, page_size=page_size, workers=workers))
+
+
+def render_week_pdfs(
+    report: WeekReport, *, page_size: str = "A4", workers: int = 2
+) -> dict[str, bytes]:
+    """File name -> PDF bytes: ``<agent_id>.pdf`` per agent and ``team-summary.pdf``."""
+    return {f.name: f.data for f in iter_rendered(report, page_size=page_size, workers=workers)}
+
+
+def pdf_file_names(report: WeekReport) -> Sequence[str]:
+    """The file names render_week_pdfs produces for a report."""
+    return [name for name, _, _ in _jobs(report, "A4")]

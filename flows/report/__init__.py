@@ -1,0 +1,1 @@
+"""Report: the data model behind each scorecard and the team summary, and past weeks."""

@@ -1,0 +1,1 @@
+"""Runtime helpers shared by stages: I/O threads, the process pool and clean interrupts."""

@@ -1,0 +1,1 @@
+"""Select: ledger states, dedupe and the per-agent sample."""

@@ -1,0 +1,1 @@
+"""Object stores: the protocol, S3 and a local folder."""

@@ -1,0 +1,32 @@
+"""Build the stores a run reads from and writes to, from its settings."""
+
+from __future__ import annotations
+
+from flows.config.settings import Settings
+from flows.stores.base import LocalStore, ObjectStore, S3Store
+
+
+def input_store(settings: Settings) -> ObjectStore:
+    """Where the transcripts are."""
+    if settings.store == "local":
+        return LocalStore(settings.local_root)
+    return S3Store(
+        settings.bucket,
+        endpoint_url=settings.endpoint_url,
+        region=settings.region,
+        timeout=settings.s3_timeout,
+        attempts=settings.s3_attempts,
+    )
+
+
+def output_store(settings: Settings) -> ObjectStore:
+    """Where the week's outputs are published."""
+    if settings.store == "local":
+        return LocalStore(settings.local_root)
+    return S3Store(
+        settings.output_bucket or settings.bucket,
+        endpoint_url=settings.endpoint_url,
+        region=settings.region,
+        timeout=settings.s3_timeout,
+        attempts=settings.s3_attempts,
+    )

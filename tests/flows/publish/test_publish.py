@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from flows.publish.publish import WeekPublisher, content_type, publish, week_prefix
+from flows.stores.base import LocalStore, StoredObject
+
+
+class RecordingStore(LocalStore):
+    """A local store that remembers the order of writes and deletes."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.events: list[tuple[str, str]] = []
+
+    def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+        self.events.append(("put", key))
+        super().put(key, data, content_type)
+
+    def delete(self, keys: Sequence[str]) -> None:
+        self.events.extend(("delete", k) for k in keys)
+        super().delete(keys)
+
+
+def test_publish_replaces_the_week_and_writes_the_manifest_last(tmp_path: Path) -> None:
+    store = RecordingStore(tmp_path)
+    prefix = week_prefix("scorecards", "2026-W47")
+    publish(store, prefix, {"a-1.pdf": b"%PDF old", "a-2.pdf": b"%PDF gone"}, {"week": "2026-W47"})
+    store.events.clear()
+
+    full = publish(
+        store, prefix, {"a-1.pdf": b"%PDF new", "scores.csv": b"x"}, {"week": "2026-W47"}
+    )
+
+    keys = [o.key for o in store.list(prefix)]
+    assert keys == [prefix + n for n in ("a-1.pdf", "manifest.json", "scores.csv")]
+    assert store.events[0] == ("delete", prefix + "manifest.json")
+    assert store.events[-1] == ("put", prefix + "manifest.json")
+    assert ("delete", prefix + "a-2.pdf") in store.events
+    manifest = json.loads(store.get(prefix + "manifest.json"))
+    assert manifest == full
+    for name, meta in manifest["files"].items():
+        data = store.get(prefix + name)
+        assert meta == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+def test_other_weeks_are_untouched(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path)
+    publish(store, week_prefix("out", "2026-W46"), {"x.pdf": b"1"}, {})
+    publish(store, week_prefix("out", "2026-W47"), {"y.pdf": b"2"}, {})
+    assert StoredObject("out/2026-W46/x.pdf", 1) in list(store.list("out/"))
+
+
+def test_content_types() -> None:
+    assert content_type("a.pdf") == "application/pdf"
+    assert content_type("m.json") == "application/json"
+    assert content_type("z.bin") == "application/octet-stream"
+
+
+class FailingStore(RecordingStore):
+    """Refuses to write `broken.pdf` until told to accept it."""
+
+    accept = False
+
+    def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+        if key.endswith("broken.pdf") and not self.accept:
+            raise OSError("upload refused")
+        super().put(key, data, content_type)
+
+
+def test_files_streamed_one_by_one_publish_like_a_batch(tmp_path: Path) -> None:
+    batch, streamed = LocalStore(tmp_path / "batch"), RecordingStore(tmp_path / "stream")
+    prefix = week_prefix("scorecards", "2026-W47")
+    # more files than the publisher keeps in flight, so finished uploads get pruned
+    files = {f"a-{i}.pdf": f"%PDF {i}".encode() for i in range(80)} | {"scores.csv": b"x"}
+    expected = publish(batch, prefix, files, {"week": "2026-W47"})
+
+    publisher = WeekPublisher(streamed, prefix)
+    for name in reversed(list(files)):
+        publisher.put(name, files[name])
+    full = publisher.finish({"week": "2026-W47"})
+    publisher.close()
+
+    assert full == expected
+    assert streamed.events[-1] == ("put", prefix + "manifest.json")
+    assert {o.key for o in streamed.list(prefix)} == {o.key for o in batch.list(prefix)}
+
+
+def test_a_failed_upload_stops_the_week_before_its_manifest_and_a_retry_finishes_it(
+    tmp_path: Path,
+) -> None:
+    store = FailingStore(tmp_path)
+    prefix = week_prefix("scorecards", "2026-W47")
+    publish(store, prefix, {"a-1.pdf": b"%PDF old"}, {"week": "2026-W47"})
+
+    publisher = WeekPublisher(store, prefix)
+    publisher.put("a-1.pdf", b"%PDF new")
+    publisher.put("broken.pdf", b"%PDF")
+    with pytest.raises(OSError, match="upload refused"):
+        publisher.finish({"week": "2026-W47"})
+    assert all(not o.key.endswith("manifest.json") for o in store.list(prefix))
+
+    store.accept = True
+    full = publisher.finish({"week": "2026-W47"})
+    publisher.close()
+    assert set(full["files"]) == {"a-1.pdf", "broken.pdf"}
+    assert store.get(prefix + "broken.pdf") == b"%PDF"
+    assert store.events[-1] == ("put", prefix + "manifest.json")
+
+
+def test_the_local_week_lock_is_exclusive_expires_and_is_released(tmp_path: Path) -> None:
+    from flows.publish.publish import WeekLock, WeekLocked, week_lock_key
+
+    store = LocalStore(tmp_path)
+    first = WeekLock(store, "scorecards", "2026-W47")
+    first.acquire()
+    lock_file = tmp_path / week_lock_key("scorecards", "2026-W47")
+    assert json.loads(lock_file.read_text())["token"] == first.token
+    with pytest.raises(WeekLocked, match=r"2026-W47 is being published by another run: lock "):
+        WeekLock(store, "scorecards", "2026-W47").acquire()
+    first.release()
+    assert not lock_file.exists()
+    assert not list(lock_file.parent.glob("*.new"))  # no temp files left behind
+
+    WeekLock(store, "scorecards", "2026-W47", ttl_seconds=0).acquire()  # dies holding it
+    with WeekLock(store, "scorecards", "2026-W47") as taker:  # expired: taken over
+        assert taker.held
+    assert not lock_file.exists()
+
+
+def test_put_new_writes_only_when_absent(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path)
+    assert store.put_new("a/lock", b"1")
+    assert not store.put_new("a/lock", b"2")
+    assert store.get("a/lock") == b"1"
+
+
+class ChangingStore(LocalStore):
+    """A store where another writer replaces a file after our upload."""
+
+    def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+        super().put(key, b"%PDF from another run" if key.endswith("a-2.pdf") else data)
+
+
+def test_no_manifest_vouches_for_a_file_whose_bytes_differ(tmp_path: Path) -> None:
+    from flows.publish.publish import ManifestMismatch
+
+    store = ChangingStore(tmp_path)
+    prefix = week_prefix("scorecards", "2026-W47")
+    with pytest.raises(ManifestMismatch, match=r"1 of 2 files .* \(a-2\.pdf\)"):
+        publish(store, prefix, {"a-1.pdf": b"%PDF 1", "a-2.pdf": b"%PDF 2"}, {})
+    assert not (tmp_path / prefix / "manifest.json").exists()
+
+
+def test_releasing_the_lock_never_raises_and_never_reads_before_expiry(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from flows.publish.publish import WeekLock
+
+    class NoReads(LocalStore):
+        """Reads hang on a stuck endpoint; here they fail loudly, and deletes fail too."""
+
+        def get(self, key: str) -> bytes:
+            raise AssertionError("release read the lock")
+
+        def delete(self, keys: Sequence[str]) -> None:
+            raise OSError("endpoint gone")
+
+    lock = WeekLock(NoReads(tmp_path), "scorecards", "2026-W47")
+    lock.acquire()
+    with caplog.at_level("WARNING", logger="flows.publish.publish"):
+        lock.release()
+    assert "Could not remove the lock" in caplog.text and "endpoint gone" in caplog.text
+
+
+def test_local_takeover_of_a_stale_lock_by_many_at_once_leaves_one_holder(tmp_path: Path) -> None:
+    import threading
+
+    from flows.publish.publish import WeekLock, WeekLocked
+
+    store = LocalStore(tmp_path)
+    WeekLock(store, "scorecards", "2026-W47", ttl_seconds=0).acquire()  # killed while holding
+    locks = [WeekLock(store, "scorecards", "2026-W47") for _ in range(8)]
+    barrier = threading.Barrier(len(locks))
+    refused: list[str] = []
+
+    def take(lock: WeekLock) -> None:
+        barrier.wait()
+        try:
+            lock.acquire()
+        except WeekLocked as exc:
+            refused.append(str(exc))
+
+    threads = [threading.Thread(target=take, args=(lock,)) for lock in locks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert [lock.held for lock in locks].count(True) == 1
+    assert len(refused) == len(locks) - 1
+    (holder,) = [lock for lock in locks if lock.held]
+    assert json.loads(store.get(holder.key))["token"] == holder.token

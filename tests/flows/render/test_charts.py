@@ -1,0 +1,82 @@
+"""Charts: well-formed, self-contained SVG that shows the right values."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from flows.render.charts import (
+    BAR_MM,
+    TICK_MM,
+    criterion_bar,
+    distribution_svg,
+    trend_svg,
+)
+
+SVG = "{http://www.w3.org/2000/svg}"
+LABELS = {"overall": "Overall", "empathy": "Empathy"}
+
+
+def _parse(svg: str) -> ET.Element:
+    assert svg.startswith("<svg")
+    root = ET.fromstring(svg)
+    assert root.find(f".//{SVG}image") is None
+    for el in root.iter():
+        for name, value in el.attrib.items():
+            if name.endswith("href"):
+                assert value.startswith("#")  # only references inside the same SVG
+    return root
+
+
+@pytest.mark.parametrize(
+    ("score", "median"),
+    [(50.0, 70.0), (80.0, 30.0), (100.0, None), (None, 40.0), (130.0, 0.0), (0.0, 100.0)],
+)
+def test_criterion_bar(score: float | None, median: float | None) -> None:
+    bar = criterion_bar(score, median)
+    expected_fill = BAR_MM * max(0.0, min(100.0, score or 0.0)) / 100
+    assert bar.fill_mm == pytest.approx(expected_fill, abs=0.01)
+    if median is None:
+        assert bar.tick_mm is None
+        return
+    assert bar.tick_mm is not None
+    left = bar.fill_mm + bar.tick_mm  # from the bar's left edge
+    assert 0.0 <= left <= BAR_MM - TICK_MM  # the tick never leaves the bar
+    if 2 < median < 98:
+        assert left + TICK_MM / 2 == pytest.approx(BAR_MM * median / 100, abs=0.01)
+
+
+def test_criterion_bar_scales_with_width() -> None:
+    narrow, wide = criterion_bar(60.0, 20.0, width_mm=20.0), criterion_bar(60.0, 20.0)
+    assert narrow.fill_mm < wide.fill_mm
+    assert narrow.fill_mm + (narrow.tick_mm or 0) < wide.fill_mm + (wide.tick_mm or 0)
+
+
+def test_trend_with_history_draws_every_week_and_a_gap() -> None:
+    weeks = [f"2026-W{n}" for n in range(40, 48)]
+    overall = [60.0, 62.0, None, 66.0, 70.0, 71.0, 75.0, 80.0]
+    svg = trend_svg(weeks, {"overall": overall, "empathy": [50.0] * 8}, LABELS)
+    root = _parse(svg)
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    # Eight weeks: every other week is labelled, always including this week.
+    assert [w for w in texts if w and w.startswith("W")] == [w[-3:] for w in weeks[1::2]]
+    assert "Overall" in texts and "Empathy" in texts
+    assert "No earlier weeks" not in svg
+    lines = [p.get("d", "") for p in root.iter(f"{SVG}path") if p.get("fill") == "none"]
+    line = next(d for d in lines if "L53.7 63" not in d)  # empathy sits flat at 50
+    assert line.count("M") == 2  # the missing week breaks the line
+
+
+def test_trend_without_history_says_so() -> None:
+    root = _parse(trend_svg(["2026-W47"], {"overall": [72.0]}, LABELS))
+    text = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+    assert "No earlier weeks yet" in text
+
+
+def test_distribution_lists_criteria_and_medians() -> None:
+    svg = distribution_svg([("Empathy", [40.0, 60.0, 80.0], 60.0), ("Compassion", [], None)])
+    root = _parse(svg)
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "Empathy" in texts and "Compassion" in texts
+    assert "median 60" in texts
