@@ -30,6 +30,6 @@ def test_ruff_format_is_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_strict_is_clean_on_checks_and_flows() -> None:
+def test_mypy_strict_is_clean_on_code_tests_and_benchmarks() -> None:
     result = _run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr

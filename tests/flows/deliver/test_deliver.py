@@ -276,7 +276,10 @@ def test_the_settings_table_wins_over_the_file(s3_store: S3Store) -> None:
     digest = publish_week(s3_store)
     with smtp_server() as inbox:
         conf = settings(inbox.port, agent_emails={})
-        table = ({"Billing": "from-file@acme.test", "Nowhere": "lead.nowhere@acme.test"}, {})
+        table: tuple[dict[str, str], dict[str, str]] = (
+            {"Billing": "from-file@acme.test", "Nowhere": "lead.nowhere@acme.test"},
+            {},
+        )
         summary = deliver_week(conf, digest, s3_store, PREFIX, table=table, backoff=0)
     assert sorted(summary["sent"]) == [
         "lead.billing@acme.test", "lead.nowhere@acme.test", "lead.travel@acme.test"

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from flows.render.pdf import (
     ASSETS_DIR,
@@ -425,7 +426,7 @@ def test_long_unbroken_words_wrap_inside_the_page() -> None:
     report = build(agents=[agent])
     card = report.agents[0]
     team = replace(
-        report.team, quarantined=[(f"in/2026/11/17/{LONG_TOKEN}.json", f"bad JSON {LONG_URL}")]
+        report.team, quarantined=((f"in/2026/11/17/{LONG_TOKEN}.json", f"bad JSON {LONG_URL}"),)
     )
 
     pages, past = _text_past_the_right_margin(render_scorecard_html(card))
@@ -445,7 +446,9 @@ def test_long_unbroken_words_wrap_inside_the_page() -> None:
 def _font_names(reader: PdfReader) -> set[str]:
     names: set[str] = set()
     for page in reader.pages:
-        fonts = page["/Resources"].get_object().get("/Font", {})
+        resources = page["/Resources"].get_object()
+        assert isinstance(resources, DictionaryObject)
+        fonts = resources.get("/Font", {})
         for ref in fonts.values():
             names.add(str(ref.get_object()["/BaseFont"]))
     return names

@@ -5,6 +5,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 from unittest.mock import MagicMock
 
 import pytest
@@ -87,7 +88,7 @@ def test_s3_store_makes_one_client_when_threads_first_use_it_at_once(
 
 
 def test_timeouts_and_attempts_are_sized_for_s3() -> None:
-    config = S3Store("bucket").client.meta.config
+    config: Any = S3Store("bucket").client.meta.config  # botocore's Config sets these at runtime
     # seconds, not botocore's 60 s per read times 10 retries
     assert (config.connect_timeout, config.read_timeout) == (5.0, 15.0)
     assert config.retries == {"total_max_attempts": 4, "mode": "adaptive"}
