@@ -384,7 +384,8 @@ def evaluate(
 ) -> None:
     """Measure the checks against careful reviewers: cs-dev per signal and per thread, with
     targets and a keyword baseline; EPITOME as a side check. Exit 1 when a target is missed."""
-    from flows.evaluate.evaluate import DEFAULT_CS_DEV, DEFAULT_EPITOME, run_eval
+    from flows.evaluate.data import DEFAULT_CS_DEV, DEFAULT_EPITOME
+    from flows.evaluate.evaluate import run_eval
 
     code = run_eval(
         cs_dev=cs_dev or DEFAULT_CS_DEV,

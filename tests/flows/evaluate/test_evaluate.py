@@ -25,26 +25,20 @@ from checks.rubric.rubric import load_rubric
 from checks.transcripts.transcript import SIGNALS
 from flows.cli.app import app
 from flows.cli.score import run_score
-from flows.evaluate.evaluate import (
-    DEFAULT_CS_DEV,
-    DEFAULT_EPITOME,
+from flows.evaluate.agreement import Confusion, binary_metrics, spearman
+from flows.evaluate.cs_dev import (
     KEYWORD_RULES,
     LABELLED,
     SIGNAL_TARGETS,
-    TASKS,
-    Confusion,
-    EvalDataError,
     as_voice,
-    binary_metrics,
-    cs_dev_report,
-    evaluate,
     evaluate_cs_dev,
     evaluate_threads,
-    main,
-    pairs_as_turns,
     score_threads,
-    spearman,
 )
+from flows.evaluate.data import DEFAULT_CS_DEV, DEFAULT_EPITOME, EvalDataError
+from flows.evaluate.epitome import TASKS, evaluate, pairs_as_turns
+from flows.evaluate.evaluate import main
+from flows.evaluate.report import cs_dev_report
 
 ROOT = Path(__file__).resolve().parents[3]
 CS_EVAL = DEFAULT_CS_DEV.parent.parent / "tools" / "cs_eval.py"
