@@ -11,7 +11,7 @@ import boto3
 import pytest
 
 from flows.config.prefect_env import configure_prefect_defaults
-from flows.stores.base import S3Store
+from flows.stores.s3 import S3Store
 
 configure_prefect_defaults()
 

@@ -18,7 +18,9 @@ from flows.config.prefect_env import configure_prefect_defaults, user_set
 from flows.config.settings import Settings, load_settings
 from flows.config.weeks import IsoWeek, last_complete_week, parse_weeks
 from flows.runtime.interrupts import signal_words, stop_on_signals, stop_signal
-from flows.stores.base import LocalStore, ObjectStore, S3Store
+from flows.stores.base import ObjectStore
+from flows.stores.local import LocalStore
+from flows.stores.s3 import S3Store
 
 configure_prefect_defaults()
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import boto3
 
 from flows.examples.personas import TEAMS
-from flows.stores.base import S3Store
+from flows.stores.s3 import S3Store
 
 DEMO_BUCKET = "rapport-demo"
 # The generated teams' managers, as a delivery table (`recipients`) would name them.

@@ -13,7 +13,8 @@ from flows.deliver.message import build_email, chat_post, failure_email
 from flows.deliver.recipients import WeekDigest, plan
 from flows.deliver.send import BACKOFF, Mailer, SendError, post_webhook
 from flows.render.pdf import TEAM_SUMMARY_FILE
-from flows.stores.base import ObjectStore, S3Store
+from flows.stores.base import ObjectStore
+from flows.stores.s3 import S3Store
 
 log = logging.getLogger("rapport.deliver")
 WEBHOOK = "webhook"

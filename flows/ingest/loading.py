@@ -17,7 +17,8 @@ from flows.ingest.formats import (
     parse_file_columns,
 )
 from flows.runtime.io_threads import IOThreads, Progress
-from flows.stores.base import LocalStore, ObjectStore, StoredObject
+from flows.stores.base import ObjectStore, StoredObject
+from flows.stores.local import LocalStore
 
 FETCH_THREADS = 16
 BATCH_FILES = 16

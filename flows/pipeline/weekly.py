@@ -65,8 +65,9 @@ from flows.select.ledger import (
     sampled_turns,
     select_week,
 )
-from flows.stores.base import LocalStore, StoredObject, StoreError
+from flows.stores.base import StoredObject, StoreError
 from flows.stores.factory import input_store, output_store
+from flows.stores.local import LocalStore
 
 RETRIES = 3
 RETRY_DELAYS = [2.0, 10.0, 30.0]  # on top of botocore's own per-request retries

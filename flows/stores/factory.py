@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flows.config.settings import Settings
-from flows.stores.base import LocalStore, ObjectStore, S3Store
+from flows.stores.base import ObjectStore
+from flows.stores.local import LocalStore
+from flows.stores.s3 import S3Store
 
 
 def input_store(settings: Settings) -> ObjectStore:

@@ -16,7 +16,7 @@ from flows.config.settings import Settings
 from flows.examples.generate import generate_week, week_files
 from flows.pipeline.serve import prefect_server
 from flows.publish.publish import week_prefix
-from flows.stores.base import S3Store
+from flows.stores.s3 import S3Store
 
 WEEKS = ("2026-W46", "2026-W47")
 

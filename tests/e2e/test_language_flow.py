@@ -18,7 +18,7 @@ from flows.config.settings import Settings
 from flows.examples.generate import generate_week, week_files
 from flows.pipeline.weekly import weekly_audit
 from flows.publish.publish import week_prefix
-from flows.stores.base import S3Store
+from flows.stores.s3 import S3Store
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("prefect_harness")]
 WEEK = "2026-W47"

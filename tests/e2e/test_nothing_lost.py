@@ -17,7 +17,7 @@ import pytest
 
 from flows.config.settings import Settings
 from flows.pipeline.weekly import weekly_audit
-from flows.stores.base import LocalStore
+from flows.stores.local import LocalStore
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("prefect_harness")]
 WEEK = "2026-W47"

@@ -19,7 +19,8 @@ from flows.publish.publish import (
     week_lock_key,
     week_prefix,
 )
-from flows.stores.base import S3Store, StoreConfigError
+from flows.stores.base import StoreConfigError
+from flows.stores.s3 import S3Store
 from tests.e2e.conftest import WEEKS, Bucket
 from tests.support.faulty_s3 import REFUSE_DELETE, FaultPlan, faulty_s3
 

@@ -27,7 +27,7 @@ import pytest
 from flows.config.weeks import IsoWeek, last_complete_week
 from flows.examples.generate import generate_week, week_files
 from flows.pipeline.deployment import DeploymentSpec, load_deployment_spec
-from flows.stores.base import S3Store
+from flows.stores.s3 import S3Store
 from tests.e2e.broken_s3 import broken_s3
 from tests.e2e.conftest import PrefectApi
 from tests.e2e.processes import Command, rapport_command, user_env

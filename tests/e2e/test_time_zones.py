@@ -21,7 +21,7 @@ from flows.config.settings import Settings
 from flows.config.weeks import IsoWeek
 from flows.examples.generate import generate_week, week_files
 from flows.pipeline.weekly import weekly_audit
-from flows.stores.base import S3Store
+from flows.stores.s3 import S3Store
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("prefect_harness")]
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flows.stores.base import S3Store
+from flows.stores.s3 import S3Store
 from tests.support.faulty_s3 import FAULTS, FaultPlan, faulty_s3
 
 

@@ -22,7 +22,7 @@ from flows.deliver.recipients import AgentLine, WeekDigest, plan, table_from_csv
 from flows.deliver.sink import free_port, smtp_outbox
 from flows.deliver.week import deliver_week, notify_failure, record_key
 from flows.publish.publish import week_prefix
-from flows.stores.base import S3Store
+from flows.stores.s3 import S3Store
 from tests.support.smtp import Inbox, smtp_server, webhook_server
 
 WEEK = "2026-W47"

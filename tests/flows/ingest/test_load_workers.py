@@ -17,7 +17,7 @@ from flows.ingest.load_workers import (
     load_shard_with,
     wants_processes,
 )
-from flows.stores.base import LocalStore
+from flows.stores.local import LocalStore
 from tests.flows.ingest.test_loading import FILES
 
 

@@ -31,7 +31,8 @@ from flows.ingest.loading import (
     merge_shards,
 )
 from flows.select.ledger import select_week
-from flows.stores.base import LocalStore, StoredObject
+from flows.stores.base import StoredObject
+from flows.stores.local import LocalStore
 from tests.flows.ingest.formats.test_properties import JSON
 
 MAX = 5_000

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from flows.publish.publish import WeekPublisher, content_type, publish, week_prefix
-from flows.stores.base import LocalStore, StoredObject
+from flows.stores.base import StoredObject
+from flows.stores.local import LocalStore
 
 
 class RecordingStore(LocalStore):

@@ -333,7 +333,7 @@ def test_scorecard_file_names_are_unique_bounded_and_never_the_weeks_own_files()
 def test_a_long_id_writes_a_local_file(tmp_path: Path) -> None:
     from flows.publish.publish import publish
     from flows.render.pdf import scorecard_file_name
-    from flows.stores.base import LocalStore
+    from flows.stores.local import LocalStore
 
     name = scorecard_file_name("x" * 250)
     publish(LocalStore(tmp_path), "w/", {name: b"%PDF"}, {})  # was: File name too long

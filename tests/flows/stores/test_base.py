@@ -10,7 +10,9 @@ from unittest.mock import MagicMock
 
 import pytest
 
-from flows.stores.base import LocalStore, ObjectStore, S3Store, StoreConfigError, StoreUnreachable
+from flows.stores.base import ObjectStore, StoreConfigError, StoreUnreachable
+from flows.stores.local import LocalStore
+from flows.stores.s3 import S3Store
 from tests.conftest import FAKE_AWS
 from tests.e2e.broken_s3 import broken_s3
 
@@ -73,7 +75,7 @@ def test_s3_store_makes_one_client_when_threads_first_use_it_at_once(
         made.append(MagicMock())  # a client: Rapport registers its retry note on it
         return made[-1]
 
-    monkeypatch.setattr("flows.stores.base.boto3.client", slow_client)
+    monkeypatch.setattr("flows.stores.s3.boto3.client", slow_client)
     store = S3Store("bucket")
 
     def first_use() -> object:
