@@ -38,6 +38,7 @@ from flows.deliver.week import (
     presigned_links,
     record_key,
 )
+from flows.file_names import is_summary_file
 from flows.formats import Quarantine, choose_contact_lens_keys
 from flows.history import read_history
 from flows.io_threads import IOThreads, RunStopped, new_run, stopping
@@ -65,6 +66,7 @@ from flows.settings import Settings
 from flows.spreadsheet import spreadsheet_safe_csv
 from flows.store import LocalStore, StoredObject, StoreError
 from flows.stores import input_store, output_store
+from flows.team_scope import team_summaries, team_summary_files
 from flows.version import code_version
 from flows.weeks import IsoWeek, day_prefix, last_complete_week
 
@@ -251,8 +253,8 @@ def render(
 
 @task(name="render-chunk", cache_policy=NO_CACHE)
 def render_chunk(payload: bytes, settings: Settings) -> dict[str, bytes]:
-    """Scorecards of a pickled chunk of agent cards, plus the team summary when it holds one."""
-    cards, team = pickle.loads(payload)  # our own bytes, made by render_all just before
+    """Scorecards of a pickled chunk of agent cards, plus the summaries when it holds them."""
+    cards, summaries = pickle.loads(payload)  # our own bytes, made by render_all just before
     with lighter_gc():
         files = {
             scorecard_file_name(card.agent_id): render_scorecard_pdf(
@@ -260,8 +262,8 @@ def render_chunk(payload: bytes, settings: Settings) -> dict[str, bytes]:
             )
             for card in cards
         }
-        if team is not None:
-            files[TEAM_SUMMARY_FILE] = render_team_summary_pdf(team, page_size=settings.page_size)
+        for name, summary in (summaries or {}).items():  # the week's, then each team's
+            files[name] = render_team_summary_pdf(summary, page_size=settings.page_size)
     return files
 
 
@@ -278,8 +280,9 @@ def render_all(
     step = max(1, -(-n // (4 * max(1, settings.dask_workers or 4))))
     # Chunks travel as pickled bytes: Prefect would otherwise walk every object of every chunk,
     # and its quote() marker does not survive the trip to a Dask worker.
+    summaries = {TEAM_SUMMARY_FILE: report.team, **team_summaries(report)}
     payloads = [
-        pickle.dumps((report.agents[i : i + step], report.team if i == 0 else None))
+        pickle.dumps((report.agents[i : i + step], summaries if i == 0 else None))
         for i in range(0, max(n, 1), step)
     ]
     futures = [render_chunk.submit(p, settings) for p in payloads]
@@ -363,7 +366,7 @@ def outputs_markdown(
     """Links to the week's outputs (and its delivery record) for the Prefect artifact."""
     store = output_store(settings)
     prefix = week_prefix(settings.output_prefix, week)
-    cards = [n for n in files if n.endswith(".pdf") and n != TEAM_SUMMARY_FILE]
+    cards = [n for n in files if n.endswith(".pdf") and not is_summary_file(n)]
     if len(cards) > MAX_ARTIFACT_CARDS:  # the folder, not a thousand links
         files = [n for n in files if n not in set(cards)]
     try:
@@ -574,6 +577,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
         manifest["scorecards"] = {
             card.agent_id: scorecard_file_name(card.agent_id) for card in report.agents
         }
+        manifest["team_summaries"] = team_summary_files(report)  # team -> its own summary
         with clock("publishing"):
             full = publish_outputs(opaque(sinks), opaque(tables), opaque(manifest))
     clock.replacing = False
