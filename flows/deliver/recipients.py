@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 
 from flows.render import TEAM_SUMMARY_FILE, scorecard_file_name
 from flows.report_data import WeekReport
+from flows.team_scope import team_summary_files
 
 SCORES_FILE = "scores.csv"
 MOVED_POINTS = 5.0  # a change of at least this many points is "who moved"
@@ -37,6 +38,8 @@ class WeekDigest:
     week_dates: str
     agents: tuple[AgentLine, ...]
     files: Mapping[str, Mapping[str, object]]  # manifest["files"]: name -> sha256, bytes
+    # team -> its own summary's file (manifest["team_summaries"]; empty for a one-team week)
+    team_summaries: Mapping[str, str] = field(default_factory=dict)
 
     def scores_sha256(self) -> str | None:
         """The hash of the week's score table (the same scores give the same hash)."""
@@ -51,18 +54,25 @@ class WeekDigest:
 
 @dataclass(frozen=True, slots=True)
 class Packet:
-    """One message: its recipient, the agents it covers, whether it carries the team summary."""
+    """One message: its recipient, the agents it covers, whether it carries a team summary
+    (the week's, or with `summaries` the (team, file) of each of its teams' own)."""
 
     recipient: str
     role: str  # "manager" or "agent"
     agents: tuple[AgentLine, ...]
     team_summary: bool
     teams: tuple[str, ...] = field(default=())
+    summaries: tuple[tuple[str, str], ...] = field(default=())
+
+    def summary_files(self) -> list[str]:
+        """The summaries this message carries: its teams' own, else the week's."""
+        if not self.team_summary:
+            return []
+        return [name for _, name in self.summaries] or [TEAM_SUMMARY_FILE]
 
     def files(self) -> list[str]:
         """The week's files this message carries or links."""
-        names = [TEAM_SUMMARY_FILE] if self.team_summary else []
-        return names + [a.file for a in self.agents]
+        return self.summary_files() + [a.file for a in self.agents]
 
     def fingerprint(self, digest: WeekDigest, links: bool) -> str:
         """Changes when what the recipient would be told changes: the week's scores, the
@@ -76,6 +86,11 @@ class Packet:
             "scores": digest.scores_sha256() if self.team_summary else None,
             "agents": [asdict(a) for a in self.agents],
         }
+        if self.summaries:  # its teams' summaries show only their agents: changes there count
+            teams = {team for team, _ in self.summaries}
+            doc["scores"] = None
+            doc["summaries"] = [list(s) for s in self.summaries]
+            doc["team_agents"] = [asdict(a) for a in digest.agents if a.team in teams]
         return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
 
@@ -98,16 +113,22 @@ def digest_of(report: WeekReport, files: Mapping[str, Mapping[str, object]]) -> 
         )
         for card in report.agents
     )
-    return WeekDigest(report.week, report.team.week_dates, agents, files)
+    return WeekDigest(
+        report.week, report.team.week_dates, agents, files, team_summary_files(report)
+    )
 
 
 def plan(
     agents: Sequence[AgentLine],
     managers: Mapping[str, str],
     agent_emails: Mapping[str, str],
+    team_summaries: Mapping[str, str] | None = None,
 ) -> tuple[list[Packet], list[AgentLine]]:
     """Messages to send, and the agents no manager receives. `managers` maps an agent id or a
-    team name to an address (the agent id wins); several keys may share one address."""
+    team name to an address (the agent id wins); several keys may share one address. With
+    `team_summaries` (team -> file), a manager of some of the week's teams gets their teams'
+    own summaries; a manager of every team gets the week's."""
+    team_files = team_summaries or {}
     by_manager: dict[str, list[AgentLine]] = {}
     nobody: list[AgentLine] = []
     for agent in agents:
@@ -116,16 +137,20 @@ def plan(
             by_manager.setdefault(address.strip(), []).append(agent)
         else:
             nobody.append(agent)
-    packets = [
-        Packet(
-            recipient,
-            "manager",
-            tuple(sorted(covered, key=lambda a: a.agent_id)),
-            team_summary=True,
-            teams=tuple(sorted({a.team for a in covered if a.team})),
+    packets = []
+    for recipient, covered in sorted(by_manager.items()):
+        teams = tuple(sorted({a.team for a in covered if a.team}))
+        own = set(teams) < set(team_files) and all(a.team in team_files for a in covered)
+        packets.append(
+            Packet(
+                recipient,
+                "manager",
+                tuple(sorted(covered, key=lambda a: a.agent_id)),
+                team_summary=True,
+                teams=teams,
+                summaries=tuple((t, team_files[t]) for t in teams) if own else (),
+            )
         )
-        for recipient, covered in sorted(by_manager.items())
-    ]
     for agent in sorted(agents, key=lambda a: a.agent_id):
         if address := agent_emails.get(agent.agent_id, "").strip():
             packets.append(Packet(address, "agent", (agent,), team_summary=False))

@@ -74,13 +74,15 @@ def deliver_week(
         digest.agents,
         {**table[0], **settings.recipients},
         {**table[1], **settings.agent_emails},
+        digest.team_summaries,
     )
     now = datetime.now(UTC)
     expires = now + timedelta(hours=settings.link_expiry_hours)
-    all_files = [TEAM_SUMMARY_FILE, *(a.file for a in digest.agents)]
+    summaries = [TEAM_SUMMARY_FILE, *digest.team_summaries.values()]
+    all_files = [*summaries, *(a.file for a in digest.agents)]
     links = presigned_links(store, prefix, all_files, settings.link_expiry_hours)
     card_links = (
-        {n: u for n, u in links.items() if n != TEAM_SUMMARY_FILE} if settings.card_links else {}
+        {n: u for n, u in links.items() if n not in summaries} if settings.card_links else {}
     )
     summary: dict[str, Any] = {
         "record": store.url(key),
