@@ -127,6 +127,8 @@ def delivery_line(result: dict[str, Any]) -> str | None:
         parts.append(f"[red]delivery failed: {d['error']}[/]")
     if d["no_recipient"]:
         parts.append(f"[yellow]no recipient for {', '.join(d['no_recipient'])}[/]")
+    if problems := d.get("recipient_problems"):
+        parts.append(f"[yellow]{len(problems)} recipient row(s) skipped: {problems[0]}[/]")
     return f"{result['week']} delivery: " + "; ".join(parts)
 
 

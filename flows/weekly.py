@@ -30,7 +30,8 @@ from checks.scoring import score_turns
 from checks.transcript import CONTACTS_SCHEMA
 from flows.attribution import Attribution
 from flows.attribution_source import read_attribution
-from flows.deliver.recipients import WeekDigest, digest_of, table_from_csv
+from flows.deliver.recipients import WeekDigest, digest_of
+from flows.deliver.roster import configured_recipients
 from flows.deliver.week import (
     deliver_week,
     delivery_configured,
@@ -341,23 +342,25 @@ def deliver(settings: Settings, digest: WeekDigest) -> dict[str, Any]:
     """E-mail (and post) the published week to whoever has not had it; a failure here is
     reported in the summary and never undoes the published week."""
     try:
-        table = (
-            table_from_csv(
-                input_store(settings).get(settings.recipients_file), settings.recipients_file
-            )
-            if settings.recipients_file
-            else ({}, {})
-        )
+        table = configured_recipients(settings, input_store(settings))
         return deliver_week(
             settings,
             digest,
             output_store(settings),
             week_prefix(settings.output_prefix, digest.week),
-            table=table,
+            table=(table.managers, table.agent_emails),
+            problems=table.problems,
         )
     except Exception as exc:
         get_run_logger().error("Delivery of %s failed: %s", digest.week, exc)
-        return {"error": str(exc), "sent": [], "unchanged": [], "failed": [], "no_recipient": []}
+        return {
+            "error": str(exc),
+            "sent": [],
+            "unchanged": [],
+            "failed": [],
+            "no_recipient": [],
+            "recipient_problems": [],
+        }
 
 
 def outputs_markdown(
@@ -397,6 +400,7 @@ def outputs_markdown(
             lines.append(f"- **not delivered** to {failed['recipient']}: {failed['error']}")
         if delivery["no_recipient"]:
             lines.append(f"- **no recipient** for: {', '.join(delivery['no_recipient'])}")
+        lines += [f"- recipients: {p}" for p in delivery.get("recipient_problems", [])]
     return "\n".join(lines)
 
 

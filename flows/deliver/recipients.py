@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -157,40 +155,17 @@ def plan(
     return packets, nobody
 
 
-MANAGER_COLUMNS = ("manager_email", "team_lead_email", "lead_email", "manager")
-AGENT_EMAIL_COLUMNS = ("agent_email", "email")
-
-
 def table_from_csv(
     data: bytes, name: str = "recipients file"
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """(managers, agent e-mails) from a CSV such as the roster: a row with an agent id and a
-    manager e-mail names that agent's manager, a row with only a team names the team's; an
-    agent e-mail column gives agents their own card. Column names: manager_email (or
-    team_lead_email, lead_email, manager), agent_email (or email), agent_id, team."""
-    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
-    fields = {f.strip().lower(): f for f in reader.fieldnames or []}
+    """(managers, agent e-mails) from a roster-shaped CSV (read by flows/deliver/roster.py);
+    raises ValueError when it has no manager_email or agent_email column."""
+    from flows.deliver.roster import read_recipient_table
 
-    def column(options: tuple[str, ...]) -> str | None:
-        return next((fields[o] for o in options if o in fields), None)
-
-    manager, agent_email = column(MANAGER_COLUMNS), column(AGENT_EMAIL_COLUMNS)
-    agent, team = column(("agent_id", "agent")), column(("team",))
-    if manager is None and agent_email is None:
+    table = read_recipient_table(data, name)
+    if table is None:
         raise ValueError(f"{name}: no manager_email or agent_email column")
-    managers: dict[str, str] = {}
-    agents: dict[str, str] = {}
-    for row in reader:
-        agent_id = (row.get(agent) or "").strip() if agent else ""
-        team_name = (row.get(team) or "").strip() if team else ""
-        if manager and (address := (row.get(manager) or "").strip()):
-            if agent_id:
-                managers[agent_id] = address
-            elif team_name:
-                managers.setdefault(team_name, address)
-        if agent_email and agent_id and (address := (row.get(agent_email) or "").strip()):
-            agents[agent_id] = address
-    return managers, agents
+    return table.managers, table.agent_emails
 
 
 def movers(agents: Sequence[AgentLine]) -> list[AgentLine]:

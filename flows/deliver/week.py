@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -61,11 +61,12 @@ def deliver_week(
     prefix: str,
     *,
     table: tuple[Mapping[str, str], Mapping[str, str]] = ({}, {}),
+    problems: Sequence[str] = (),
     backoff: float = BACKOFF,
 ) -> dict[str, Any]:
     """Send the week to every recipient not yet sent this very content (all with resend),
     record each outcome as it happens, and return a summary; a failed send is reported,
-    never raised."""
+    never raised. `problems`: rows of the recipient tables that were skipped, reported too."""
     key = record_key(settings.output_prefix, digest.week)
     record = _read_record(store, key)
     sent_before: dict[str, Any] = record.get("recipients", {})
@@ -90,12 +91,14 @@ def deliver_week(
         "unchanged": [],
         "failed": [],
         "no_recipient": [a.agent_id for a in nobody],
+        "recipient_problems": list(problems),
     }
     recipients: dict[str, Any] = dict(sent_before)
     record = {
         "week": digest.week,
         "recipients": recipients,
         "no_recipient": summary["no_recipient"],
+        "recipient_problems": summary["recipient_problems"],
         **({WEBHOOK: record[WEBHOOK]} if WEBHOOK in record else {}),
     }
     if nobody:
