@@ -250,6 +250,7 @@ def demo(
     """Run the weekly audit end to end on an embedded S3 endpoint with generated weeks."""
     from flows.deliver.sink import smtp_outbox
     from flows.demo import DEMO_MANAGERS, local_s3
+    from flows.file_names import is_summary_file
     from flows.generate import generate_week, week_files
 
     last = last_complete_week(datetime.now(UTC))
@@ -284,7 +285,11 @@ def demo(
     pdfs = sorted(final.glob("*.pdf"))
     emails = sorted((final / "outbox").glob("*.eml"))
     console.print(f"E-mails to managers: {(final / 'outbox').resolve()} ({len(emails)} .eml)")
-    console.print(f"Scorecards: {final.resolve()} ({len(pdfs)} PDFs, team-summary.pdf included)")
+    summaries = sum(1 for p in pdfs if is_summary_file(p.name))
+    console.print(
+        f"Scorecards: {final.resolve()} ({len(pdfs) - summaries} scorecards, "
+        f"team-summary.pdf and {summaries - 1} team summaries)"
+    )
 
 
 @app.command()

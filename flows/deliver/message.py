@@ -126,7 +126,8 @@ def build_email(
         for label, url in files
     )
     msg.add_alternative(
-        '<!doctype html><html><body style="font-family:sans-serif">'
+        '<!doctype html><html><head><meta charset="utf-8"></head>'
+        '<body style="font-family:sans-serif">'
         f"{body}<p>Files{esc(until)}:</p><ul>{items}</ul>"
         f'<hr><p style="color:#666;font-size:small">{esc(footer)}</p></body></html>\n',
         subtype="html",

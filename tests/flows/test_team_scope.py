@@ -87,7 +87,7 @@ def test_each_team_summary_pdf_names_only_its_team(report: WeekReport) -> None:
         assert all(who in text for who in people[summary.scope]), name
         assert not any(who in text for who in people[other]), name
         # The quarantined file is the week's, not a team's: counted, not listed.
-        assert "1 of the week's files was quarantined" in text and "bad.json" not in text
+        assert "1 of the week's files was quarantined this week" in text and "bad.json" not in text
     whole = pdf_text(render_team_summary_pdf(report.team))
     assert all(who in whole for names in people.values() for who in names)
     assert "bad.json" in whole
