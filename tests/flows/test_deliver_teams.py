@@ -6,13 +6,16 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import urllib.request
 from dataclasses import replace
 from email.message import EmailMessage
 
 import pytest
+from pydantic import SecretStr
 from pypdf import PdfReader
 
 from flows.deliver.recipients import WeekDigest, digest_of
+from flows.deliver.sink import free_port
 from flows.deliver.week import deliver_week
 from flows.file_names import TEAM_SUMMARY_FILE, team_summary_file_name
 from flows.publish import week_prefix
@@ -23,7 +26,7 @@ from flows.store import S3Store
 from tests.flows.report_fixtures import history_table
 from tests.flows.test_report_data import WEEK, build
 from tests.flows.test_team_scope import two_team_agents
-from tests.support.smtp import smtp_server
+from tests.support.smtp import smtp_server, webhook_server
 
 PREFIX = week_prefix("scorecards", WEEK)
 PEOPLE = {
@@ -118,6 +121,24 @@ def test_each_manager_gets_their_teams_summary_and_lines_only(
         again = deliver_week(conf, changed, s3_store, PREFIX, backoff=0)
         assert again["sent"] == ["lead.travel@acme.test"]
         assert again["unchanged"] == ["lead.billing@acme.test"]
+
+
+def test_the_chat_post_links_each_teams_own_summary(
+    s3_store: S3Store, report: WeekReport, pdfs: dict[str, bytes]
+) -> None:
+    digest = publish(s3_store, report, pdfs)
+    with webhook_server() as hook:
+        no_mail = {"smtp_host": None, "webhook_url": SecretStr(hook.url)}
+        conf = settings(free_port(), {}).model_copy(update=no_mail)
+        assert deliver_week(conf, digest, s3_store, PREFIX, backoff=0)["sent"] == ["webhook"]
+    (post,) = hook.posts
+    for team in MANAGERS:
+        found = re.search(rf"^{re.escape(team)}: 2 agents.*<(http[^|>]+)\|team summary>$",
+                          post["text"], re.MULTILINE)  # fmt: skip
+        assert found is not None, post["text"]
+        with urllib.request.urlopen(found.group(1)) as resp:
+            text = pdf_text(resp.read())
+        assert f"{team} only" in text
 
 
 def test_a_manager_of_every_team_gets_the_weeks_summary(
