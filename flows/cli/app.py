@@ -129,6 +129,8 @@ def delivery_line(result: dict[str, Any]) -> str | None:
         parts.append(f"[red]delivery failed: {d['error']}[/]")
     if d["no_recipient"]:
         parts.append(f"[yellow]no recipient for {', '.join(d['no_recipient'])}[/]")
+    if problems := d.get("recipient_problems"):
+        parts.append(f"[yellow]{len(problems)} recipient row(s) skipped: {problems[0]}[/]")
     return f"{result['week']} delivery: " + "; ".join(parts)
 
 
@@ -251,6 +253,7 @@ def demo(
     from flows.cli.demo import DEMO_MANAGERS, local_s3
     from flows.deliver.sink import smtp_outbox
     from flows.examples.generate import generate_week, week_files
+    from flows.report.file_names import is_summary_file
 
     last = last_complete_week(datetime.now(UTC))
     run_list = [last.shift(-k) for k in reversed(range(weeks))]
@@ -284,7 +287,11 @@ def demo(
     pdfs = sorted(final.glob("*.pdf"))
     emails = sorted((final / "outbox").glob("*.eml"))
     console.print(f"E-mails to managers: {(final / 'outbox').resolve()} ({len(emails)} .eml)")
-    console.print(f"Scorecards: {final.resolve()} ({len(pdfs)} PDFs, team-summary.pdf included)")
+    summaries = sum(1 for p in pdfs if is_summary_file(p.name))
+    console.print(
+        f"Scorecards: {final.resolve()} ({len(pdfs) - summaries} scorecards, "
+        f"team-summary.pdf and {summaries - 1} team summaries)"
+    )
 
 
 @app.command()

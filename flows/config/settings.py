@@ -46,9 +46,14 @@ class Settings(BaseSettings):
     ctr_prefix: str | None = Field(
         None, description="prefix of Amazon Connect contact records (CTR) for attribution"
     )
-    roster: str | None = Field(None, description="key of a roster CSV (contact -> agent)")
+    roster: str | None = Field(
+        None,
+        description="key of a roster CSV (contact -> agent; manager and agent e-mails when it "
+        "has them)",
+    )
     roster_columns: dict[str, str] = Field(
-        default_factory=dict, description="roster column names, e.g. {'agent_id': 'login'}"
+        default_factory=dict,
+        description="roster column names, e.g. {'agent_id': 'login', 'manager_email': 'Coach'}",
     )
     max_file_bytes: int = Field(20_000_000, ge=1, description="larger files are quarantined")
     shard_size: int = Field(500, ge=1, description="files loaded per task")

@@ -20,8 +20,17 @@ def _score(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0f}"
 
 
-def _change(value: float | None) -> str:
-    return "new" if value is None else f"{value:+.0f}"
+def change_phrase(agent: AgentLine) -> str:
+    """How an agent's week reads in a body: the score and its change on last week. The one
+    place that words a change (the scorecards' uncertainty wording belongs here)."""
+    score = _score(agent.overall)
+    if agent.change is None:
+        return f"{score} (no score last week to compare)"
+    points = round(agent.change)
+    if points == 0:
+        return f"{score} (unchanged on last week)"
+    way = "up" if points > 0 else "down"
+    return f"{score} ({way} {abs(points)} point{'s' if abs(points) != 1 else ''} on last week)"
 
 
 def _who(agent: AgentLine) -> str:
@@ -44,18 +53,14 @@ def body_lines(packet: Packet, digest: WeekDigest) -> list[str]:
         moved = movers(agents)
         lines.append("")
         lines.append("Who moved:" if moved else "Who moved: nobody by 5 points or more.")
-        lines += [
-            f"- {_who(a)}: {_score(a.overall)} ({_change(a.change)} on last week)" for a in moved
-        ]
+        lines += [f"- {_who(a)}: {change_phrase(a)}" for a in moved]
         flagged = [a for a in agents if a.flags]
         lines.append("")
         lines.append("Flagged:" if flagged else "Flagged: nobody.")
         lines += [f"- {_who(a)}: {mask_pii('; '.join(a.flags))}" for a in flagged]
     else:
         (agent,) = agents
-        lines.append(
-            f"Your overall score: {_score(agent.overall)} ({_change(agent.change)} on last week)."
-        )
+        lines.append(f"Your overall score: {change_phrase(agent)}.")
         if agent.flags:
             lines.append(f"To look at: {mask_pii('; '.join(agent.flags))}")
     return lines
@@ -64,8 +69,10 @@ def body_lines(packet: Packet, digest: WeekDigest) -> list[str]:
 def file_lines(packet: Packet, links: Mapping[str, str]) -> list[tuple[str, str | None]]:
     """(label, link or None when attached) per file the message carries."""
     out: list[tuple[str, str | None]] = []
-    if packet.team_summary:
-        out.append(("Team summary (team-summary.pdf)", links.get(TEAM_SUMMARY_FILE)))
+    for team, name in packet.summaries:
+        out.append((f"Summary of team {team} ({name})", links.get(name)))
+    if packet.team_summary and not packet.summaries:
+        out.append((f"Team summary ({TEAM_SUMMARY_FILE})", links.get(TEAM_SUMMARY_FILE)))
     for agent in packet.agents:
         out.append((f"Scorecard of {_who(agent)}, {agent.file}", links.get(agent.file)))
     return out
@@ -119,7 +126,8 @@ def build_email(
         for label, url in files
     )
     msg.add_alternative(
-        '<!doctype html><html><body style="font-family:sans-serif">'
+        '<!doctype html><html><head><meta charset="utf-8"></head>'
+        '<body style="font-family:sans-serif">'
         f"{body}<p>Files{esc(until)}:</p><ul>{items}</ul>"
         f'<hr><p style="color:#666;font-size:small">{esc(footer)}</p></body></html>\n',
         subtype="html",
@@ -157,7 +165,9 @@ def chat_post(digest: WeekDigest, links: Mapping[str, str]) -> dict[str, object]
     for team, agents in sorted(teams.items()):
         flagged = sum(1 for a in agents if a.flags)
         moved = len(movers(agents))
-        lines.append(f"{team}: {len(agents)} agents, {moved} moved, {flagged} flagged")
+        line = f"{team}: {len(agents)} agents, {moved} moved, {flagged} flagged"
+        own = links.get(digest.team_summaries.get(team, ""))
+        lines.append(f"{line} <{own}|team summary>" if own else line)
     if TEAM_SUMMARY_FILE in links:
         lines.append(f"<{links[TEAM_SUMMARY_FILE]}|Team summary>")
     lines += [f"<{links[a.file]}|{mask_pii(a.name)}>" for a in digest.agents if a.file in links]

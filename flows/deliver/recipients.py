@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from flows.render.pdf import TEAM_SUMMARY_FILE, scorecard_file_name
 from flows.report.model import WeekReport
+from flows.report.team_scope import team_summary_files
 
 SCORES_FILE = "scores.csv"
 MOVED_POINTS = 5.0  # a change of at least this many points is "who moved"
@@ -37,6 +36,8 @@ class WeekDigest:
     week_dates: str
     agents: tuple[AgentLine, ...]
     files: Mapping[str, Mapping[str, object]]  # manifest["files"]: name -> sha256, bytes
+    # team -> its own summary's file (manifest["team_summaries"]; empty for a one-team week)
+    team_summaries: Mapping[str, str] = field(default_factory=dict)
 
     def scores_sha256(self) -> str | None:
         """The hash of the week's score table (the same scores give the same hash)."""
@@ -51,18 +52,25 @@ class WeekDigest:
 
 @dataclass(frozen=True, slots=True)
 class Packet:
-    """One message: its recipient, the agents it covers, whether it carries the team summary."""
+    """One message: its recipient, the agents it covers, whether it carries a team summary
+    (the week's, or with `summaries` the (team, file) of each of its teams' own)."""
 
     recipient: str
     role: str  # "manager" or "agent"
     agents: tuple[AgentLine, ...]
     team_summary: bool
     teams: tuple[str, ...] = field(default=())
+    summaries: tuple[tuple[str, str], ...] = field(default=())
+
+    def summary_files(self) -> list[str]:
+        """The summaries this message carries: its teams' own, else the week's."""
+        if not self.team_summary:
+            return []
+        return [name for _, name in self.summaries] or [TEAM_SUMMARY_FILE]
 
     def files(self) -> list[str]:
         """The week's files this message carries or links."""
-        names = [TEAM_SUMMARY_FILE] if self.team_summary else []
-        return names + [a.file for a in self.agents]
+        return self.summary_files() + [a.file for a in self.agents]
 
     def fingerprint(self, digest: WeekDigest, links: bool) -> str:
         """Changes when what the recipient would be told changes: the week's scores, the
@@ -76,6 +84,11 @@ class Packet:
             "scores": digest.scores_sha256() if self.team_summary else None,
             "agents": [asdict(a) for a in self.agents],
         }
+        if self.summaries:  # its teams' summaries show only their agents: changes there count
+            teams = {team for team, _ in self.summaries}
+            doc["scores"] = None
+            doc["summaries"] = [list(s) for s in self.summaries]
+            doc["team_agents"] = [asdict(a) for a in digest.agents if a.team in teams]
         return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
 
@@ -98,16 +111,22 @@ def digest_of(report: WeekReport, files: Mapping[str, Mapping[str, object]]) -> 
         )
         for card in report.agents
     )
-    return WeekDigest(report.week, report.team.week_dates, agents, files)
+    return WeekDigest(
+        report.week, report.team.week_dates, agents, files, team_summary_files(report)
+    )
 
 
 def plan(
     agents: Sequence[AgentLine],
     managers: Mapping[str, str],
     agent_emails: Mapping[str, str],
+    team_summaries: Mapping[str, str] | None = None,
 ) -> tuple[list[Packet], list[AgentLine]]:
     """Messages to send, and the agents no manager receives. `managers` maps an agent id or a
-    team name to an address (the agent id wins); several keys may share one address."""
+    team name to an address (the agent id wins); several keys may share one address. With
+    `team_summaries` (team -> file), a manager of some of the week's teams gets their teams'
+    own summaries; a manager of every team gets the week's."""
+    team_files = team_summaries or {}
     by_manager: dict[str, list[AgentLine]] = {}
     nobody: list[AgentLine] = []
     for agent in agents:
@@ -116,56 +135,37 @@ def plan(
             by_manager.setdefault(address.strip(), []).append(agent)
         else:
             nobody.append(agent)
-    packets = [
-        Packet(
-            recipient,
-            "manager",
-            tuple(sorted(covered, key=lambda a: a.agent_id)),
-            team_summary=True,
-            teams=tuple(sorted({a.team for a in covered if a.team})),
+    packets = []
+    for recipient, covered in sorted(by_manager.items()):
+        teams = tuple(sorted({a.team for a in covered if a.team}))
+        own = set(teams) < set(team_files) and all(a.team in team_files for a in covered)
+        packets.append(
+            Packet(
+                recipient,
+                "manager",
+                tuple(sorted(covered, key=lambda a: a.agent_id)),
+                team_summary=True,
+                teams=teams,
+                summaries=tuple((t, team_files[t]) for t in teams) if own else (),
+            )
         )
-        for recipient, covered in sorted(by_manager.items())
-    ]
     for agent in sorted(agents, key=lambda a: a.agent_id):
         if address := agent_emails.get(agent.agent_id, "").strip():
             packets.append(Packet(address, "agent", (agent,), team_summary=False))
     return packets, nobody
 
 
-MANAGER_COLUMNS = ("manager_email", "team_lead_email", "lead_email", "manager")
-AGENT_EMAIL_COLUMNS = ("agent_email", "email")
-
-
 def table_from_csv(
     data: bytes, name: str = "recipients file"
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """(managers, agent e-mails) from a CSV such as the roster: a row with an agent id and a
-    manager e-mail names that agent's manager, a row with only a team names the team's; an
-    agent e-mail column gives agents their own card. Column names: manager_email (or
-    team_lead_email, lead_email, manager), agent_email (or email), agent_id, team."""
-    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
-    fields = {f.strip().lower(): f for f in reader.fieldnames or []}
+    """(managers, agent e-mails) from a roster-shaped CSV (read by flows/deliver/roster.py);
+    raises ValueError when it has no manager_email or agent_email column."""
+    from flows.deliver.roster import read_recipient_table
 
-    def column(options: tuple[str, ...]) -> str | None:
-        return next((fields[o] for o in options if o in fields), None)
-
-    manager, agent_email = column(MANAGER_COLUMNS), column(AGENT_EMAIL_COLUMNS)
-    agent, team = column(("agent_id", "agent")), column(("team",))
-    if manager is None and agent_email is None:
+    table = read_recipient_table(data, name)
+    if table is None:
         raise ValueError(f"{name}: no manager_email or agent_email column")
-    managers: dict[str, str] = {}
-    agents: dict[str, str] = {}
-    for row in reader:
-        agent_id = (row.get(agent) or "").strip() if agent else ""
-        team_name = (row.get(team) or "").strip() if team else ""
-        if manager and (address := (row.get(manager) or "").strip()):
-            if agent_id:
-                managers[agent_id] = address
-            elif team_name:
-                managers.setdefault(team_name, address)
-        if agent_email and agent_id and (address := (row.get(agent_email) or "").strip()):
-            agents[agent_id] = address
-    return managers, agents
+    return table.managers, table.agent_emails
 
 
 def movers(agents: Sequence[AgentLine]) -> list[AgentLine]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -62,11 +62,12 @@ def deliver_week(
     prefix: str,
     *,
     table: tuple[Mapping[str, str], Mapping[str, str]] = ({}, {}),
+    problems: Sequence[str] = (),
     backoff: float = BACKOFF,
 ) -> dict[str, Any]:
     """Send the week to every recipient not yet sent this very content (all with resend),
     record each outcome as it happens, and return a summary; a failed send is reported,
-    never raised."""
+    never raised. `problems`: rows of the recipient tables that were skipped, reported too."""
     key = record_key(settings.output_prefix, digest.week)
     record = _read_record(store, key)
     sent_before: dict[str, Any] = record.get("recipients", {})
@@ -75,13 +76,15 @@ def deliver_week(
         digest.agents,
         {**table[0], **settings.recipients},
         {**table[1], **settings.agent_emails},
+        digest.team_summaries,
     )
     now = datetime.now(UTC)
     expires = now + timedelta(hours=settings.link_expiry_hours)
-    all_files = [TEAM_SUMMARY_FILE, *(a.file for a in digest.agents)]
+    summaries = [TEAM_SUMMARY_FILE, *digest.team_summaries.values()]
+    all_files = [*summaries, *(a.file for a in digest.agents)]
     links = presigned_links(store, prefix, all_files, settings.link_expiry_hours)
     card_links = (
-        {n: u for n, u in links.items() if n != TEAM_SUMMARY_FILE} if settings.card_links else {}
+        {n: u for n, u in links.items() if n not in summaries} if settings.card_links else {}
     )
     summary: dict[str, Any] = {
         "record": store.url(key),
@@ -89,12 +92,14 @@ def deliver_week(
         "unchanged": [],
         "failed": [],
         "no_recipient": [a.agent_id for a in nobody],
+        "recipient_problems": list(problems),
     }
     recipients: dict[str, Any] = dict(sent_before)
     record = {
         "week": digest.week,
         "recipients": recipients,
         "no_recipient": summary["no_recipient"],
+        "recipient_problems": summary["recipient_problems"],
         **({WEBHOOK: record[WEBHOOK]} if WEBHOOK in record else {}),
     }
     if nobody:

@@ -47,6 +47,9 @@ class RosterColumns:
     agent_id: str = "agent_id"
     agent_name: str = "agent_name"
     team: str = "team"
+    # Who receives the agent's week (flows/deliver/roster.py); attribution does not use them.
+    manager_email: str = "manager_email"
+    agent_email: str = "agent_email"
 
 
 _ROSTER_ALIASES: Final[dict[str, tuple[str, ...]]] = {
@@ -54,6 +57,8 @@ _ROSTER_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "agent_id": ("agent", "agent_username", "username", "login"),
     "agent_name": ("name", "full_name", "display_name"),
     "team": ("group", "queue", "department"),
+    "manager_email": ("team_lead_email", "lead_email", "supervisor_email", "manager"),
+    "agent_email": ("email",),
 }
 
 
@@ -175,6 +180,11 @@ def _roster_candidates(columns: RosterColumns) -> dict[str, tuple[str, ...]]:
         + (_ROSTER_ALIASES[f.name] if getattr(columns, f.name) == getattr(default, f.name) else ())
         for f in fields(RosterColumns)
     }
+
+
+def roster_header_candidates(columns: RosterColumns) -> dict[str, tuple[str, ...]]:
+    """Field -> header names that may hold it (the configured name, plus aliases by default)."""
+    return _roster_candidates(columns)
 
 
 def attribution_from_roster_csv(data: bytes, columns: RosterColumns | None = None) -> Attribution:

@@ -31,7 +31,8 @@ from checks.transcripts.transcript import CONTACTS_SCHEMA
 from flows.config.settings import Settings
 from flows.config.version import code_version
 from flows.config.weeks import IsoWeek, day_prefix, last_complete_week
-from flows.deliver.recipients import WeekDigest, digest_of, table_from_csv
+from flows.deliver.recipients import WeekDigest, digest_of
+from flows.deliver.roster import configured_recipients
 from flows.deliver.week import (
     deliver_week,
     delivery_configured,
@@ -55,8 +56,10 @@ from flows.render.pdf import (
     render_team_summary_pdf,
     scorecard_file_name,
 )
+from flows.report.file_names import is_summary_file
 from flows.report.history import read_history
 from flows.report.model import WeekReport, build_week_report, published_scores_table
+from flows.report.team_scope import team_summaries, team_summary_files
 from flows.runtime.io_threads import IOThreads, RunStopped, new_run, stopping
 from flows.select.ledger import (
     STATES,
@@ -252,8 +255,8 @@ def render(
 
 @task(name="render-chunk", cache_policy=NO_CACHE)
 def render_chunk(payload: bytes, settings: Settings) -> dict[str, bytes]:
-    """Scorecards of a pickled chunk of agent cards, plus the team summary when it holds one."""
-    cards, team = pickle.loads(payload)  # our own bytes, made by render_all just before
+    """Scorecards of a pickled chunk of agent cards, plus the summaries when it holds them."""
+    cards, summaries = pickle.loads(payload)  # our own bytes, made by render_all just before
     with lighter_gc():
         files = {
             scorecard_file_name(card.agent_id): render_scorecard_pdf(
@@ -261,8 +264,8 @@ def render_chunk(payload: bytes, settings: Settings) -> dict[str, bytes]:
             )
             for card in cards
         }
-        if team is not None:
-            files[TEAM_SUMMARY_FILE] = render_team_summary_pdf(team, page_size=settings.page_size)
+        for name, summary in (summaries or {}).items():  # the week's, then each team's
+            files[name] = render_team_summary_pdf(summary, page_size=settings.page_size)
     return files
 
 
@@ -279,8 +282,9 @@ def render_all(
     step = max(1, -(-n // (4 * max(1, settings.dask_workers or 4))))
     # Chunks travel as pickled bytes: Prefect would otherwise walk every object of every chunk,
     # and its quote() marker does not survive the trip to a Dask worker.
+    summaries = {TEAM_SUMMARY_FILE: report.team, **team_summaries(report)}
     payloads = [
-        pickle.dumps((report.agents[i : i + step], report.team if i == 0 else None))
+        pickle.dumps((report.agents[i : i + step], summaries if i == 0 else None))
         for i in range(0, max(n, 1), step)
     ]
     futures = [render_chunk.submit(p, settings) for p in payloads]
@@ -339,23 +343,25 @@ def deliver(settings: Settings, digest: WeekDigest) -> dict[str, Any]:
     """E-mail (and post) the published week to whoever has not had it; a failure here is
     reported in the summary and never undoes the published week."""
     try:
-        table = (
-            table_from_csv(
-                input_store(settings).get(settings.recipients_file), settings.recipients_file
-            )
-            if settings.recipients_file
-            else ({}, {})
-        )
+        table = configured_recipients(settings, input_store(settings))
         return deliver_week(
             settings,
             digest,
             output_store(settings),
             week_prefix(settings.output_prefix, digest.week),
-            table=table,
+            table=(table.managers, table.agent_emails),
+            problems=table.problems,
         )
     except Exception as exc:
         get_run_logger().error("Delivery of %s failed: %s", digest.week, exc)
-        return {"error": str(exc), "sent": [], "unchanged": [], "failed": [], "no_recipient": []}
+        return {
+            "error": str(exc),
+            "sent": [],
+            "unchanged": [],
+            "failed": [],
+            "no_recipient": [],
+            "recipient_problems": [],
+        }
 
 
 def outputs_markdown(
@@ -364,7 +370,7 @@ def outputs_markdown(
     """Links to the week's outputs (and its delivery record) for the Prefect artifact."""
     store = output_store(settings)
     prefix = week_prefix(settings.output_prefix, week)
-    cards = [n for n in files if n.endswith(".pdf") and n != TEAM_SUMMARY_FILE]
+    cards = [n for n in files if n.endswith(".pdf") and not is_summary_file(n)]
     if len(cards) > MAX_ARTIFACT_CARDS:  # the folder, not a thousand links
         files = [n for n in files if n not in set(cards)]
     try:
@@ -395,6 +401,7 @@ def outputs_markdown(
             lines.append(f"- **not delivered** to {failed['recipient']}: {failed['error']}")
         if delivery["no_recipient"]:
             lines.append(f"- **no recipient** for: {', '.join(delivery['no_recipient'])}")
+        lines += [f"- recipients: {p}" for p in delivery.get("recipient_problems", [])]
     return "\n".join(lines)
 
 
@@ -575,6 +582,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
         manifest["scorecards"] = {
             card.agent_id: scorecard_file_name(card.agent_id) for card in report.agents
         }
+        manifest["team_summaries"] = team_summary_files(report)  # team -> its own summary
         with clock("publishing"):
             full = publish_outputs(opaque(sinks), opaque(tables), opaque(manifest))
     clock.replacing = False

@@ -33,6 +33,7 @@ from flows.report.model import (
     TeamSummary,
     WeekReport,
 )
+from flows.report.team_scope import team_summaries
 from flows.runtime.worker_pool import spawn_pool
 
 ASSETS_DIR: Final = Path(str(files("report_templates"))).resolve()
@@ -280,6 +281,7 @@ def _jobs(report: WeekReport, page_size: str) -> list[tuple[str, AgentCard | Tea
     jobs: list[tuple[str, AgentCard | TeamSummary, str]] = [
         (TEAM_SUMMARY_FILE, report.team, page_size)
     ]
+    jobs += [(name, team, page_size) for name, team in team_summaries(report).items()]
     jobs += [(scorecard_file_name(card.agent_id), card, page_size) for card in report.agents]
     if len({name for name, _, _ in jobs}) != len(jobs):  # only a hash collision could do this
         raise ValueError("two of the week's PDFs would have the same file name")
@@ -330,7 +332,8 @@ def render_week_pdfs_timed(
 def render_week_pdfs(
     report: WeekReport, *, page_size: str = "A4", workers: int = 2
 ) -> dict[str, bytes]:
-    """File name -> PDF bytes: ``<agent_id>.pdf`` per agent and ``team-summary.pdf``."""
+    """File name -> PDF bytes: ``<agent_id>.pdf`` per agent, ``team-summary.pdf`` and, in a
+    week of several teams, one summary per team."""
     return {f.name: f.data for f in iter_rendered(report, page_size=page_size, workers=workers)}
 
 

@@ -7,7 +7,8 @@ import re
 import unicodedata
 from typing import Final
 
-TEAM_SUMMARY_FILE: Final = "team-summary.pdf"
+TEAM_SUMMARY_STEM: Final = "team-summary"
+TEAM_SUMMARY_FILE: Final = TEAM_SUMMARY_STEM + ".pdf"
 # Names of the week's own files (any extension), which no scorecard may take.
 RESERVED_STEMS: Final = frozenset(
     {"team-summary", "scores", "ledger", "manifest", "index", "readme", "lock"}
@@ -38,3 +39,20 @@ def scorecard_file_name(agent_id: str) -> str:
     slug = _EDGE.sub("", _EDGE.sub("", slug)[:SLUG_MAX_CHARS]) or "agent"
     digest = hashlib.sha256(agent_id.encode("utf-8", "surrogatepass")).hexdigest()
     return f"{slug}~{digest[:ID_HASH_CHARS]}.pdf"
+
+
+def team_summary_file_name(team: str) -> str:
+    """A file name for one team's summary: ``team-summary~<slug>~<hash>.pdf``, unique per team
+    name and at most ~110 bytes. Two ``~`` keep it apart from every scorecard name (a plain id
+    has none, a hashed one exactly one)."""
+    ascii_team = unicodedata.normalize("NFKD", team).encode("ascii", "ignore").decode()
+    slug = _EDGE.sub("", _EDGE.sub("", _UNSAFE.sub("_", ascii_team))[:SLUG_MAX_CHARS]) or "team"
+    digest = hashlib.sha256(team.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{TEAM_SUMMARY_STEM}~{slug}~{digest[:ID_HASH_CHARS]}.pdf"
+
+
+def is_summary_file(name: str) -> bool:
+    """Whether a week's file is the team summary or one team's summary (not a scorecard)."""
+    return name == TEAM_SUMMARY_FILE or (
+        name.startswith(TEAM_SUMMARY_STEM + "~") and name.count("~") == 2
+    )

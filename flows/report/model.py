@@ -188,6 +188,8 @@ class TeamSummary:
     # Sampled contacts not scored because the rubric has no phrase lists for their language:
     # (language, contacts), most first.
     unsupported_languages: tuple[tuple[str, int], ...] = ()
+    # The one team this summary covers (flows/report/team_scope.py), None for the whole week.
+    scope: str | None = None
 
     @property
     def n_unsupported_language(self) -> int:

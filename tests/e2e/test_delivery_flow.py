@@ -46,7 +46,10 @@ def test_the_week_reaches_each_manager_once(generated_bucket: Bucket) -> None:
             (msg,) = inbox.to(address)
             assert msg["To"] == address and team in msg["Subject"]
             files = {a.get_filename(): a.get_content() for a in msg.iter_attachments()}
-            assert "team-summary.pdf" in files and len(files) == 5  # the summary and 4 cards
+            own = manifest["team_summaries"][team]  # the team's own summary and its 4 cards
+            assert own in files and "team-summary.pdf" not in files and len(files) == 5
+            reader = PdfReader(io.BytesIO(files[own]))
+            assert f"{team} only" in " ".join(p.extract_text() for p in reader.pages)
             for name, data in files.items():
                 assert data == bucket.store.get(bucket.key(WEEKS[1], str(name)))
                 assert PdfReader(io.BytesIO(data)).pages

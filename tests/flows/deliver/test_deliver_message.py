@@ -1,0 +1,41 @@
+"""The wording of an agent's change in a message body: one function, used by every line."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.deliver import message
+from flows.deliver.message import body_lines, change_phrase
+from flows.deliver.recipients import AgentLine, Packet, WeekDigest
+
+
+def line(overall: float | None, change: float | None, agent_id: str = "a-1") -> AgentLine:
+    return AgentLine(agent_id, "Name", "Billing", overall, change, (), f"{agent_id}.pdf")
+
+
+@pytest.mark.parametrize(
+    ("overall", "change", "phrase"),
+    [
+        (72.4, 12.2, "72 (up 12 points on last week)"),
+        (58.0, -6.6, "58 (down 7 points on last week)"),
+        (61.0, 1.2, "61 (up 1 point on last week)"),
+        (61.0, 0.3, "61 (unchanged on last week)"),
+        (64.0, None, "64 (no score last week to compare)"),
+        (None, None, "n/a (no score last week to compare)"),
+    ],
+)
+def test_change_phrase(overall: float | None, change: float | None, phrase: str) -> None:
+    assert change_phrase(line(overall, change)) == phrase
+
+
+def test_every_moved_line_and_an_agents_own_line_go_through_change_phrase(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(message, "change_phrase", lambda a: f"<{a.agent_id} worded elsewhere>")
+    agents = (line(80.0, 9.0, "a-1"), line(50.0, -20.0, "a-2"), line(70.0, 1.0, "a-3"))
+    digest = WeekDigest("2026-W47", "Mon 16 – Sun 22 Nov 2026", agents, {})
+    manager = body_lines(Packet("lead@x", "manager", agents, team_summary=True), digest)
+    moved = [x for x in manager if x.startswith("- ")]
+    assert moved == ["- Name (a-2): <a-2 worded elsewhere>", "- Name (a-1): <a-1 worded elsewhere>"]
+    own = body_lines(Packet("a3@x", "agent", agents[2:], team_summary=False), digest)
+    assert "Your overall score: <a-3 worded elsewhere>." in own

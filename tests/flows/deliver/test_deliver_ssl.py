@@ -1,0 +1,116 @@
+"""smtp_security = "ssl": implicit TLS (SMTP_SSL) against a real aiosmtpd server with a
+certificate made here, trusted through smtp_ca_file; the login's secret in no log line."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import smtplib
+import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from flows.deliver.week import deliver_week
+from flows.stores.s3 import S3Store
+from tests.flows.deliver.test_deliver import PREFIX, publish_week, self_signed, settings
+from tests.support.smtp import Inbox
+
+PASSWORD = "correct-horse-s3cret"
+
+
+class TlsInbox(Inbox):
+    """An inbox that also notes whether each message came over TLS, and the logins tried."""
+
+    tls: list[bool]
+    logins: list[bytes]
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.tls.append(server.transport.get_extra_info("ssl_object") is not None)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@contextmanager
+def implicit_tls_server(cert: Path, key: Path) -> Iterator[TlsInbox]:
+    """aiosmtpd speaking TLS from the first byte (port 465 style), login required."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    from flows.deliver.sink import free_port
+
+    inbox = TlsInbox(free_port())
+    inbox.tls, inbox.logins = [], []
+
+    def authenticator(server: object, session: object, envelope: object, mechanism: str,
+                      data: object) -> AuthResult:  # fmt: skip
+        assert isinstance(data, LoginPassword)
+        inbox.logins.append(data.login)
+        # handled=False: aiosmtpd answers a refusal itself (535) instead of leaving it to us
+        return AuthResult(success=data.password == PASSWORD.encode(), handled=False)
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    # aiosmtpd counts only STARTTLS as TLS for AUTH; here the whole connection is TLS.
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=inbox.port, ssl_context=context,
+        authenticator=authenticator, auth_required=True, auth_require_tls=False,
+    )  # fmt: skip
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+def client_lines(caplog: pytest.LogCaptureFixture) -> str:
+    """Every log line of the sending side (the test server's own log left out)."""
+    return "\n".join(
+        f"{r.name} {r.getMessage()} {r.exc_text or ''}"
+        for r in caplog.records
+        if not r.name.startswith("mail.")
+    )
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_implicit_tls_with_a_ca_file_logs_in_and_never_logs_the_password(
+    s3_store: S3Store,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    cert, key = self_signed(tmp_path)
+    digest = publish_week(s3_store)
+    with implicit_tls_server(cert, key) as inbox:
+        conf = settings(
+            inbox.port, smtp_security="ssl", smtp_ca_file=cert, smtp_user="rapport",
+            smtp_password=PASSWORD, agent_emails={}, send_attempts=1,
+        )  # fmt: skip
+        sent = deliver_week(conf, digest, s3_store, PREFIX, backoff=0)
+        assert sorted(sent["sent"]) == ["lead.billing@acme.test", "lead.travel@acme.test"]
+        assert inbox.tls == [True, True] and inbox.logins == [b"rapport", b"rapport"]
+
+        # Not trusted without the CA file (the system's CAs do not know it): reported, unsent.
+        untrusted = conf.model_copy(update={"smtp_ca_file": None, "resend": True})
+        failed = deliver_week(untrusted, digest, s3_store, PREFIX, backoff=0)["failed"]
+        assert len(failed) == 2 and all("SSLCertVerificationError" in f["error"] for f in failed)
+
+        # A wrong password: refused once, reported without either password.
+        wrong = conf.model_copy(
+            update={"smtp_password": SecretStr("wrong-" + PASSWORD), "resend": True}
+        )
+        refused = deliver_week(wrong, digest, s3_store, PREFIX, backoff=0)["failed"]
+        assert len(refused) == 2 and all("authentication failed" in f["error"] for f in refused)
+
+        # A client that does not speak TLS first gets nowhere.
+        with pytest.raises((smtplib.SMTPServerDisconnected, OSError)):
+            smtplib.SMTP("127.0.0.1", inbox.port, timeout=2).ehlo()
+    assert len(inbox.received) == 2
+    logged = client_lines(caplog) + "\n".join(capfd.readouterr())
+    assert "SSLCertVerificationError" in logged and "authentication failed" in logged
+    for secret in (PASSWORD, base64.b64encode(PASSWORD.encode()).decode()):
+        assert secret not in logged and secret not in str(refused) + str(failed)
