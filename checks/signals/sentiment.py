@@ -28,11 +28,8 @@ one's).
 
 from __future__ import annotations
 
-import importlib.resources
 import string
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import Final
 
 import polars as pl
@@ -40,9 +37,10 @@ from vaderSentiment.vaderSentiment import (
     BOOSTER_DICT,
     C_INCR,
     N_SCALAR,
-    NEGATE,
     SPECIAL_CASES,
 )
+
+from checks.signals.vader_vocab import NT, PLAIN, Vocab, vocab
 
 ALPHA: Final = 15.0
 BANG_INCR: Final = 0.292
@@ -53,73 +51,6 @@ NEVER_SO_THIS: Final = 1.25
 DAMPING: Final = {1: 1.0, 2: 0.95, 3: 0.9}
 PUNCTUATION: Final = string.punctuation
 ODD_SPACE: Final = r"\s{2,}|[^\S ]"
-PLAIN: Final = 0  # a token that is no lexicon, booster, negation or marker word
-NT: Final = 1  # an unlisted word with "n't" in it (VADER counts it as a negation)
-MARKERS: Final = (
-    "no", "or", "nor", "least", "at", "very", "never", "so", "this", "without", "doubt",
-    "kind", "of", "but",
-)  # fmt: skip
-
-
-@lru_cache(maxsize=1)
-def _lexicon() -> dict[str, float]:
-    """The lexicon as vaderSentiment reads it: the last line of a word wins, and only keys in
-    lower case can be found (the package looks words up in lower case)."""
-    text = (
-        importlib.resources.files("vaderSentiment")
-        .joinpath("vader_lexicon.txt")
-        .read_text(encoding="utf-8")
-    )
-    lex: dict[str, float] = {}
-    for line in text.rstrip("\n").split("\n"):
-        parts = line.strip().split("\t")
-        if len(parts) >= 2 and parts[0]:
-            lex[parts[0]] = float(parts[1])
-    return {w: v for w, v in lex.items() if w == w.lower()}
-
-
-def vader_lexicon() -> pl.DataFrame:
-    """The VADER lexicon as a frame (word, valence): the entries a lookup can reach."""
-    lex = _lexicon()
-    return pl.DataFrame(
-        {"word": list(lex), "valence": list(lex.values())},
-        schema={"word": pl.String, "valence": pl.Float64},
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class _Vocab:
-    """Every word a rule looks at, numbered; attributes by number (0 plain, 1 "n't" word)."""
-
-    table: pl.DataFrame  # word, id (UInt16)
-    lex: pl.Series  # by id: lexicon valence or null
-    boost: pl.Series  # by id: booster increment, 0.0 for other words
-    neg: pl.Series  # by id: a negation word
-    ids: dict[str, int]
-
-
-@lru_cache(maxsize=1)
-def _vocab() -> _Vocab:
-    lex = _lexicon()
-    single_boost = {k: float(v) for k, v in BOOSTER_DICT.items() if " " not in k}
-    phrase_words = {w for k in (*SPECIAL_CASES, *BOOSTER_DICT) for w in k.split(" ")}
-    negations = {w.lower() for w in NEGATE}
-    names = sorted(set(lex) | set(single_boost) | negations | set(MARKERS) | phrase_words)
-    ids = {w: i + 2 for i, w in enumerate(names)}
-    lex_by_id: list[float | None] = [None, None]
-    lex_by_id += [lex.get(w) for w in names]
-    boost_by_id = [0.0, 0.0] + [single_boost.get(w, 0.0) for w in names]
-    neg_by_id = [False, True] + [w in negations or "n't" in w for w in names]
-    table = pl.DataFrame(
-        {"word": names, "id": list(ids.values())}, schema={"word": pl.String, "id": pl.UInt16}
-    )
-    return _Vocab(
-        table=table,
-        lex=pl.Series("lex", lex_by_id, dtype=pl.Float64),
-        boost=pl.Series("boost", boost_by_id, dtype=pl.Float64),
-        neg=pl.Series("neg", neg_by_id, dtype=pl.Boolean),
-        ids=ids,
-    )
 
 
 def sentiment_input(rows: pl.DataFrame) -> pl.DataFrame:
@@ -172,7 +103,7 @@ def vader_tokens(turns: pl.DataFrame) -> pl.DataFrame:
     return toks.with_columns(word=pl.col("tok").str.to_lowercase())
 
 
-def _word_ids(toks: pl.DataFrame, voc: _Vocab) -> pl.DataFrame:
+def _word_ids(toks: pl.DataFrame, voc: Vocab) -> pl.DataFrame:
     """Lower-case tokens (row, pos, tok) with core (punctuation stripped), short (the token is
     its own VADER item: two characters or fewer once stripped) and id (vocabulary number)."""
     core = pl.col("tok").str.strip_chars(PUNCTUATION)
@@ -267,7 +198,7 @@ def vader_valence(turns: pl.DataFrame, neutral_words: Collection[str] = ()) -> p
     """Valence of every sentiment-bearing token of ``turns`` (``sentiment_input``) after VADER's
     rules: row, pos (token index), word (lower case), valence (non-zero), neutral (the word is
     one of ``neutral_words``)."""
-    voc = _vocab()
+    voc = vocab()
     ids = voc.ids
     row, pos, wid = pl.col("row"), pl.col("pos"), pl.col("id")
     toks = _word_ids(_split(turns, lower=True), voc)
@@ -370,7 +301,7 @@ def vader_valence(turns: pl.DataFrame, neutral_words: Collection[str] = ()) -> p
     )
 
 
-def _with_caps(items: pl.DataFrame, turns: pl.DataFrame, voc: _Vocab) -> pl.DataFrame:
+def _with_caps(items: pl.DataFrame, turns: pl.DataFrame, voc: Vocab) -> pl.DataFrame:
     """Add up0 (the word is in capitals), up1..up3 (a booster 1..3 tokens before it is) and
     cap_diff (its turn mixes capitals with other tokens)."""
     upper, diff = _upper_tokens(turns)

@@ -13,10 +13,10 @@ from checks.signals.sentiment import (
     compound_scores,
     sentiment_input,
     turn_sentiment,
-    vader_lexicon,
     vader_tokens,
     vader_valence,
 )
+from checks.signals.vader_vocab import vader_lexicon
 
 
 @pytest.fixture(scope="module")
