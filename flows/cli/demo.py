@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
 
 import boto3
+import typer
 
+from flows.cli.common import console, upload
+from flows.cli.run import run_weeks
+from flows.config.settings import Settings
+from flows.config.weeks import last_complete_week
 from flows.examples.personas import TEAMS
 from flows.stores.s3 import S3Store
 
 DEMO_BUCKET = "rapport-demo"
+DEMO_OUT = Path("out")
 # The generated teams' managers, as a delivery table (`recipients`) would name them.
 DEMO_MANAGERS = {
     team: "lead." + "".join(c for c in team.split()[0].lower() if c.isalpha()) + "@example.com"
@@ -48,3 +58,52 @@ def local_s3(bucket: str = DEMO_BUCKET) -> Iterator[S3Store]:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+def demo(
+    weeks: Annotated[int, typer.Option(help="Weeks to generate and audit (trend history).")] = 3,
+    out_dir: Annotated[Path, typer.Option(help="Local copy of the outputs.")] = DEMO_OUT,
+    sample: Annotated[str, typer.Option(help="Contacts per agent, or 'all'.")] = "5",
+) -> None:
+    """Run the weekly audit end to end on an embedded S3 endpoint with generated weeks."""
+    from flows.deliver.sink import smtp_outbox
+    from flows.examples.generate import generate_week, week_files
+    from flows.report.file_names import is_summary_file
+
+    last = last_complete_week(datetime.now(UTC))
+    run_list = [last.shift(-k) for k in reversed(range(weeks))]
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
+    with local_s3() as store, smtp_outbox(out_dir) as (smtp_port, _):
+        console.print(f"Local S3 endpoint {store.endpoint_url}, bucket {store.bucket}")
+        console.print(f"Local SMTP sink 127.0.0.1:{smtp_port} -> {out_dir}/<week>/outbox/*.eml")
+        for iso in run_list:
+            contacts = generate_week(str(iso), seed=7 + iso.week)
+            files = week_files(contacts, "transcripts", with_broken=iso == last, seed=7)
+            upload(store, files, f"Uploading {iso}")
+        settings = Settings(
+            store="s3",
+            bucket=store.bucket,
+            endpoint_url=store.endpoint_url,
+            out_dir=out_dir,
+            sample=sample,
+            smtp_host="127.0.0.1",
+            smtp_port=smtp_port,
+            smtp_security="none",
+            mail_from="rapport@example.com",
+            qa_contact="qa-team@example.com",
+            ops_email="ops@example.com",
+            recipients=DEMO_MANAGERS,
+        )
+        results = run_weeks(settings, run_list)
+    if any("error" in r for r in results):
+        raise typer.Exit(code=1)
+    logging.getLogger("prefect").setLevel(logging.WARNING)  # keep the summary line last
+    final = out_dir / str(last)
+    pdfs = sorted(final.glob("*.pdf"))
+    emails = sorted((final / "outbox").glob("*.eml"))
+    console.print(f"E-mails to managers: {(final / 'outbox').resolve()} ({len(emails)} .eml)")
+    summaries = sum(1 for p in pdfs if is_summary_file(p.name))
+    console.print(
+        f"Scorecards: {final.resolve()} ({len(pdfs) - summaries} scorecards, "
+        f"team-summary.pdf and {summaries - 1} team summaries)"
+    )

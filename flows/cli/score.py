@@ -7,9 +7,10 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
 import polars as pl
+import typer
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -20,6 +21,7 @@ from checks.criteria.scoring import score_contacts
 from checks.rubric.rubric import Rubric, RubricError, load_rubric
 from checks.transcripts.contact_json import contact_results
 from checks.transcripts.transcript import CRITERIA, Contact
+from flows.cli.common import console
 from flows.ingest.formats import parse_file
 
 GOOD: Final = frozenset(
@@ -206,3 +208,12 @@ def run_score(
         else:
             show(batch, contacts, console)
     return 1 if problems else 0
+
+
+def score_command(
+    files: Annotated[list[Path], typer.Argument(help="Transcript files in any supported format.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per contact.")] = False,
+    rubric: Annotated[Path | None, typer.Option(help="Rubric YAML file.")] = None,
+) -> None:
+    """Score transcript files and show the findings (or JSON with --json)."""
+    raise typer.Exit(code=run_score(files, as_json=as_json, rubric_path=rubric, console=console))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-if TYPE_CHECKING:  # Prefect is imported only once its server is known (see flows.cli.app.serve)
+if TYPE_CHECKING:  # Prefect is imported only once its server is known (see flows.cli.serve.serve)
     from rich.console import Console
 
     from flows.pipeline.deployment import DeploymentSpec
@@ -162,7 +162,7 @@ def serve_deployment(spec: DeploymentSpec, name: str, console: Console, ui: bool
     from flows.pipeline.weekly import weekly_audit
 
     api_url = str(PREFECT_API_URL.value() or "")
-    if api_url != os.environ.get("PREFECT_API_URL"):  # see flows.cli.app.serve
+    if api_url != os.environ.get("PREFECT_API_URL"):  # see flows.cli.serve.serve
         raise RuntimeError(f"Prefect uses {api_url or 'a temporary server'}, not PREFECT_API_URL")
     runner = Runner(name=name, pause_on_shutdown=True)
     deployment_id = runner.add_flow(
