@@ -18,15 +18,11 @@ import polars as pl
 
 from checks.transcripts.transcript import CONTACTS_SCHEMA, TURNS_SCHEMA
 from flows.examples.calendar import start_times, week_start
-from flows.examples.dialogue import (
-    CUSTOMER_NAMES,
-    emotional_lines,
-    make_slots,
-    routine_lines,
-    timed_turns,
-)
+from flows.examples.dialogue import emotional_lines, routine_lines
 from flows.examples.personas import PERSONAS, STYLES, Persona, Style, personas_for
 from flows.examples.problems import PROBLEMS, REQUESTS
+from flows.examples.slots import CUSTOMER_NAMES, make_slots
+from flows.examples.talk import timed_turns
 
 POOL_PER_STYLE = 320
 CHUNK_AGENTS = 100

@@ -40,6 +40,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 _PLAIN: Final = {  # pydantic's words for dataclass arguments, in the words of a data file
     "unexpected_keyword_argument": "unknown key (a typo?)",
     "missing_argument": "missing key",
+    "missing": "missing key",
 }
 
 
@@ -68,7 +69,7 @@ def keyed_by(field: str) -> Callable[[object], object]:
 def parse_data(text: str, source: str, shape: type[T]) -> T:
     """Parse YAML ``text`` into ``shape``; raise ExampleDataError naming ``source`` and the key."""
     try:
-        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
+        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: builds no objects
     except yaml.YAMLError as exc:
         raise ExampleDataError(f"{source}: not valid YAML: {exc}") from None
     try:
@@ -76,7 +77,8 @@ def parse_data(text: str, source: str, shape: type[T]) -> T:
     except ValidationError as exc:
         err = exc.errors()[0]
         msg = str(err["msg"]).removeprefix("Value error, ")
-        msg = _PLAIN.get(err["type"], msg)
+        if err["loc"] and isinstance(err["loc"][-1], str):
+            msg = _PLAIN.get(err["type"], msg)
         more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
         where = f"{_key_path(tuple(err['loc']))}: " if err["loc"] else ""
         raise ExampleDataError(f"{source}: {where}{msg}{more}") from None

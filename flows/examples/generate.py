@@ -13,9 +13,11 @@ from typing import Any, TypeVar
 from checks.transcripts.transcript import Contact
 from flows.examples.bulk import large_week_files, large_week_frames
 from flows.examples.calendar import start_times, week_start
-from flows.examples.dialogue import emotional_lines, make_slots, routine_lines, timed_turns
+from flows.examples.dialogue import emotional_lines, routine_lines
 from flows.examples.personas import PERSONAS, Persona, personas_for
 from flows.examples.problems import DOMAIN_TEAMS, PROBLEMS, REQUESTS, Problem, Request
+from flows.examples.slots import make_slots
+from flows.examples.talk import timed_turns
 
 __all__ = [
     "PERSONAS",

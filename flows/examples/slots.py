@@ -18,7 +18,18 @@ from flows.examples.personas import LAST_NAMES, Persona
 Slots = dict[str, str]
 Words = Annotated[tuple[str, ...], Field(min_length=1)]
 
-DIGIT_WORDS: Final = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+DIGIT_WORDS: Final = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+)
 WEEKDAYS: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS: Final = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 from collections import Counter
@@ -23,7 +24,6 @@ from checks.transcripts.transcript import (
     Contact,
     Turn,
 )
-from flows.examples import lines as lines
 from flows.examples.generate import (
     PERSONAS,
     contact_to_json,
@@ -34,8 +34,14 @@ from flows.examples.generate import (
     week_start,
 )
 from flows.examples.personas import EXPECT_KEYS, STYLES, personas_for
+from flows.examples.phrases import PHRASES
 
 WEEK = "2026-W47"
+# The example week and a small large week, pinned. Editing the generator or its data files
+# (flows/examples/data/*.yaml) changes what the demo and the tests score, so make it a conscious
+# change: read some contacts, run tests/checks/test_example_week.py, then update the digest.
+WEEK_DIGEST = "b0fa0aaf1e1faf5607afbd5cd28e97a37159d68611b6409f2ee964971bc1c4bc"
+LARGE_DIGEST = "a8f75f235069ee01d7499ad0dd196bcb0cf0690da5dedf394ca494614ae9784c"
 CARD = re.compile(r"\b(?:\d[ -]?){13,19}\b")
 EMAIL = re.compile(r"\b[\w.]+@[\w.]+\.\w+\b")
 PHONE = re.compile(r"\b07700 900\d{3}\b")
@@ -93,6 +99,19 @@ def test_same_seed_same_week_and_other_seed_differs(week: list[Contact]) -> None
     assert [_agent_text(c) for c in other] != [_agent_text(c) for c in week]
 
 
+def _files_digest(files: Sequence[tuple[str, bytes]]) -> str:
+    """Keys and uncompressed bodies: a zlib build that compresses differently changes nothing."""
+    h = hashlib.sha256()
+    for key, data in files:
+        h.update(key.encode() + b"\0")
+        h.update(gzip.decompress(data) if key.endswith(".gz") else data)
+    return h.hexdigest()
+
+
+def test_the_example_week_is_pinned(week: list[Contact]) -> None:
+    assert _files_digest(week_files(week, "transcripts")) == WEEK_DIGEST
+
+
 @pytest.mark.parametrize("iso", ["2026-W47", "2026-W01", "2026-W53", "2027-W10"])
 def test_every_contact_starts_inside_its_iso_week(iso: str) -> None:
     monday = week_start(iso)
@@ -146,7 +165,7 @@ def test_no_two_contacts_read_alike(week: list[Contact]) -> None:
     customer_texts = ["\n".join(t.text for t in c.turns if t.speaker == "customer") for c in week]
     assert len(set(agent_texts)) == len(week)
     assert len(set(customer_texts)) == len(week)
-    hellos = set(lines.CUSTOMER_HELLO)
+    hellos = set(PHRASES.customer_hello)
     openings = Counter(
         next(t.text for t in c.turns if t.speaker == "customer" and t.text not in hellos)
         for c in week
@@ -193,7 +212,7 @@ def _share(contacts: Sequence[Contact], agent_id: str, needle: str) -> float:
 @pytest.mark.parametrize(
     ("style", "needles", "at_least"),
     [
-        ("scripted", (lines.SCRIPT_LINE,), 0.6),
+        ("scripted", (PHRASES.script_line,), 0.6),
         ("broken_record", ("I understand", "I hear you"), 0.9),
         ("overload", ("sorry", "apologise"), 0.9),
         ("dismissive", ("policy", "Calm down", "nothing I can do", "Have you", "terms"), 0.5),
@@ -207,7 +226,7 @@ def test_each_style_shows_its_habit(
     share = sum(any(n in _agent_text(c) for n in needles) for c in mine) / len(mine)
     assert share >= at_least
     if style == "scripted":
-        others = {c.agent_id for c in week if lines.SCRIPT_LINE in _agent_text(c)}
+        others = {c.agent_id for c in week if PHRASES.script_line in _agent_text(c)}
         assert others == {agent}
 
 
@@ -313,6 +332,14 @@ def test_exactly_one_broken_file(week: list[Contact]) -> None:
 @pytest.fixture(scope="module")
 def large() -> tuple[pl.DataFrame, pl.DataFrame]:
     return large_week_frames(WEEK, 30, 900, seed=3)
+
+
+def test_the_large_week_is_pinned(large: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    h = hashlib.sha256()
+    for frame in large:
+        for row in frame.iter_rows():
+            h.update(repr(row).encode())
+    assert h.hexdigest() == LARGE_DIGEST
 
 
 def test_large_week_frames_shape_and_schema(large: tuple[pl.DataFrame, pl.DataFrame]) -> None:
