@@ -13,6 +13,7 @@ from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from flows.publish.manifest import Manifest
 from flows.runtime.io_threads import IOThreads, settle
 from flows.stores.base import ObjectStore, StoreError
 
@@ -214,9 +215,9 @@ class WeekPublisher:
         for name, data in sorted(files.items()):
             self.put(name, data)
 
-    def finish(self, manifest: Mapping[str, Any]) -> dict[str, Any]:
+    def finish(self, manifest: Manifest) -> Manifest:
         """Wait for every upload, read each file back to check its hash, remove stale files,
-        then write the manifest."""
+        then write the manifest (vouching for exactly those files)."""
         self.wait()
         self.verify()
         stale = sorted(
@@ -224,12 +225,8 @@ class WeekPublisher:
         )
         if stale:
             self.store.delete(stale)
-        full = {**manifest, "files": dict(sorted(self.digests.items()))}
-        self.store.put(
-            self.manifest_key,
-            json.dumps(full, indent=2, sort_keys=False).encode(),
-            "application/json",
-        )
+        full = manifest.with_files(self.digests)
+        self.store.put(self.manifest_key, full.to_json(), "application/json")
         return full
 
     def verify(self) -> None:
@@ -272,8 +269,8 @@ class WeekPublisher:
 
 
 def publish(
-    store: ObjectStore, prefix: str, files: Mapping[str, bytes], manifest: Mapping[str, Any]
-) -> dict[str, Any]:
+    store: ObjectStore, prefix: str, files: Mapping[str, bytes], manifest: Manifest
+) -> Manifest:
     """Replace everything under prefix with files, then write the manifest (with hashes) last."""
     publisher = WeekPublisher(store, prefix)
     try:

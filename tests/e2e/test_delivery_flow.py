@@ -13,7 +13,8 @@ import pytest
 from pypdf import PdfReader
 
 from flows.cli.demo import DEMO_MANAGERS
-from flows.pipeline.weekly import outputs_markdown, weekly_audit
+from flows.pipeline.artifact import outputs_markdown
+from flows.pipeline.weekly import weekly_audit
 from tests.e2e.conftest import WEEKS, Bucket
 from tests.support.smtp import smtp_server
 

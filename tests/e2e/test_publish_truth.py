@@ -23,6 +23,7 @@ from flows.stores.base import StoreConfigError
 from flows.stores.s3 import S3Store
 from tests.e2e.conftest import WEEKS, Bucket
 from tests.support.faulty_s3 import REFUSE_DELETE, FaultPlan, faulty_s3
+from tests.support.manifests import bare_manifest
 
 pytestmark = pytest.mark.e2e
 WEEK = "2026-W47"
@@ -46,7 +47,7 @@ def test_a_delete_refused_key_by_key_fails_the_publish_and_no_new_manifest_is_wr
     s3_store: S3Store, refusing_store: S3Store
 ) -> None:
     prefix = week_prefix("scorecards", WEEK)
-    old = publish(s3_store, prefix, {"a-1.pdf": b"%PDF old"}, {"week": WEEK})
+    old = publish(s3_store, prefix, {"a-1.pdf": b"%PDF old"}, bare_manifest(WEEK))
 
     # Before: delete_objects(Quiet=True) answered 200 with an <Error> per key and nobody read
     # it, so the old manifest stayed while its files were replaced.
@@ -55,7 +56,7 @@ def test_a_delete_refused_key_by_key_fails_the_publish_and_no_new_manifest_is_wr
     message = str(caught.value)
     assert f"{prefix}manifest.json (AccessDenied" in message
     assert "1 of 1 keys were not deleted" in message
-    assert json.loads(s3_store.get(prefix + "manifest.json")) == old  # nothing replaced
+    assert json.loads(s3_store.get(prefix + "manifest.json")) == json.loads(old.to_json())  # nothing replaced
 
 
 def test_stale_files_that_cannot_be_deleted_fail_the_publish_before_the_manifest(
@@ -67,7 +68,7 @@ def test_stale_files_that_cannot_be_deleted_fail_the_publish_before_the_manifest
     try:
         publisher.put("a-1.pdf", b"%PDF new")
         with pytest.raises(StoreConfigError, match=r"gone\.pdf \(AccessDenied"):
-            publisher.finish({"week": WEEK})
+            publisher.finish(bare_manifest(WEEK))
     finally:
         publisher.close()
     assert not [o for o in s3_store.list(prefix) if o.key.endswith("manifest.json")]

@@ -11,7 +11,7 @@ import pytest
 from flows.config.settings import Settings
 from flows.deliver.roster import configured_recipients, read_recipient_table
 from flows.deliver.week import record_key
-from flows.pipeline.weekly import deliver
+from flows.pipeline.tasks import deliver
 from flows.stores.s3 import S3Store
 from tests.flows.deliver.test_deliver import WEEK, publish_week
 from tests.support.smtp import smtp_server

@@ -10,6 +10,7 @@ import pytest
 from flows.publish.publish import WeekPublisher, content_type, publish, week_prefix
 from flows.stores.base import StoredObject
 from flows.stores.local import LocalStore
+from tests.support.manifests import bare_manifest
 
 
 class RecordingStore(LocalStore):
@@ -31,12 +32,10 @@ class RecordingStore(LocalStore):
 def test_publish_replaces_the_week_and_writes_the_manifest_last(tmp_path: Path) -> None:
     store = RecordingStore(tmp_path)
     prefix = week_prefix("scorecards", "2026-W47")
-    publish(store, prefix, {"a-1.pdf": b"%PDF old", "a-2.pdf": b"%PDF gone"}, {"week": "2026-W47"})
+    publish(store, prefix, {"a-1.pdf": b"%PDF old", "a-2.pdf": b"%PDF gone"}, bare_manifest())
     store.events.clear()
 
-    full = publish(
-        store, prefix, {"a-1.pdf": b"%PDF new", "scores.csv": b"x"}, {"week": "2026-W47"}
-    )
+    full = publish(store, prefix, {"a-1.pdf": b"%PDF new", "scores.csv": b"x"}, bare_manifest())
 
     keys = [o.key for o in store.list(prefix)]
     assert keys == [prefix + n for n in ("a-1.pdf", "manifest.json", "scores.csv")]
@@ -44,7 +43,7 @@ def test_publish_replaces_the_week_and_writes_the_manifest_last(tmp_path: Path) 
     assert store.events[-1] == ("put", prefix + "manifest.json")
     assert ("delete", prefix + "a-2.pdf") in store.events
     manifest = json.loads(store.get(prefix + "manifest.json"))
-    assert manifest == full
+    assert manifest == json.loads(full.to_json())
     for name, meta in manifest["files"].items():
         data = store.get(prefix + name)
         assert meta == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
@@ -52,8 +51,8 @@ def test_publish_replaces_the_week_and_writes_the_manifest_last(tmp_path: Path) 
 
 def test_other_weeks_are_untouched(tmp_path: Path) -> None:
     store = LocalStore(tmp_path)
-    publish(store, week_prefix("out", "2026-W46"), {"x.pdf": b"1"}, {})
-    publish(store, week_prefix("out", "2026-W47"), {"y.pdf": b"2"}, {})
+    publish(store, week_prefix("out", "2026-W46"), {"x.pdf": b"1"}, bare_manifest())
+    publish(store, week_prefix("out", "2026-W47"), {"y.pdf": b"2"}, bare_manifest())
     assert StoredObject("out/2026-W46/x.pdf", 1) in list(store.list("out/"))
 
 
@@ -79,12 +78,12 @@ def test_files_streamed_one_by_one_publish_like_a_batch(tmp_path: Path) -> None:
     prefix = week_prefix("scorecards", "2026-W47")
     # more files than the publisher keeps in flight, so finished uploads get pruned
     files = {f"a-{i}.pdf": f"%PDF {i}".encode() for i in range(80)} | {"scores.csv": b"x"}
-    expected = publish(batch, prefix, files, {"week": "2026-W47"})
+    expected = publish(batch, prefix, files, bare_manifest())
 
     publisher = WeekPublisher(streamed, prefix)
     for name in reversed(list(files)):
         publisher.put(name, files[name])
-    full = publisher.finish({"week": "2026-W47"})
+    full = publisher.finish(bare_manifest())
     publisher.close()
 
     assert full == expected
@@ -97,19 +96,19 @@ def test_a_failed_upload_stops_the_week_before_its_manifest_and_a_retry_finishes
 ) -> None:
     store = FailingStore(tmp_path)
     prefix = week_prefix("scorecards", "2026-W47")
-    publish(store, prefix, {"a-1.pdf": b"%PDF old"}, {"week": "2026-W47"})
+    publish(store, prefix, {"a-1.pdf": b"%PDF old"}, bare_manifest())
 
     publisher = WeekPublisher(store, prefix)
     publisher.put("a-1.pdf", b"%PDF new")
     publisher.put("broken.pdf", b"%PDF")
     with pytest.raises(OSError, match="upload refused"):
-        publisher.finish({"week": "2026-W47"})
+        publisher.finish(bare_manifest())
     assert all(not o.key.endswith("manifest.json") for o in store.list(prefix))
 
     store.accept = True
-    full = publisher.finish({"week": "2026-W47"})
+    full = publisher.finish(bare_manifest())
     publisher.close()
-    assert set(full["files"]) == {"a-1.pdf", "broken.pdf"}
+    assert set(full.files) == {"a-1.pdf", "broken.pdf"}
     assert store.get(prefix + "broken.pdf") == b"%PDF"
     assert store.events[-1] == ("put", prefix + "manifest.json")
 
@@ -154,7 +153,7 @@ def test_no_manifest_vouches_for_a_file_whose_bytes_differ(tmp_path: Path) -> No
     store = ChangingStore(tmp_path)
     prefix = week_prefix("scorecards", "2026-W47")
     with pytest.raises(ManifestMismatch, match=r"1 of 2 files .* \(a-2\.pdf\)"):
-        publish(store, prefix, {"a-1.pdf": b"%PDF 1", "a-2.pdf": b"%PDF 2"}, {})
+        publish(store, prefix, {"a-1.pdf": b"%PDF 1", "a-2.pdf": b"%PDF 2"}, bare_manifest())
     assert not (tmp_path / prefix / "manifest.json").exists()
 
 

@@ -39,6 +39,7 @@ from tests.flows.report.fixtures import (
     weak_agent,
 )
 from tests.flows.report.test_model import NAMES, WEEK, build
+from tests.support.manifests import bare_manifest
 
 
 class _Hits(BaseHTTPRequestHandler):
@@ -336,7 +337,7 @@ def test_a_long_id_writes_a_local_file(tmp_path: Path) -> None:
     from flows.stores.local import LocalStore
 
     name = scorecard_file_name("x" * 250)
-    publish(LocalStore(tmp_path), "w/", {name: b"%PDF"}, {})  # was: File name too long
+    publish(LocalStore(tmp_path), "w/", {name: b"%PDF"}, bare_manifest())  # was: File name too long
     assert (tmp_path / "w" / name).read_bytes() == b"%PDF"
 
 

@@ -1,0 +1,294 @@
+"""The weekly flow's Prefect tasks: each one stage of work, retried where S3 may recover."""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Any, ParamSpec, TypeVar, cast
+
+import polars as pl
+from prefect import Task, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State, TaskRun
+from prefect.utilities.annotations import quote
+
+from checks.criteria.results import ScoredBatch, empty_batch
+from checks.criteria.scoring import score_turns
+from checks.rubric.rubric import Rubric
+from checks.transcripts.transcript import CONTACTS_SCHEMA
+from flows.config.settings import Settings
+from flows.config.weeks import IsoWeek, day_prefix
+from flows.deliver.recipients import WeekDigest
+from flows.deliver.roster import configured_recipients
+from flows.deliver.week import (
+    deliver_week,
+)
+from flows.ingest.attribution import Attribution
+from flows.ingest.attribution_source import read_attribution
+from flows.ingest.formats import choose_contact_lens_keys
+from flows.ingest.load_workers import ShardJob, load_shard_with
+from flows.ingest.loading import LoadedShard
+from flows.publish.manifest import Manifest
+from flows.publish.publish import WeekPublisher, week_prefix
+from flows.render.pdf import (
+    iter_rendered,
+    lighter_gc,
+    render_scorecard_pdf,
+    render_team_summary_pdf,
+    scorecard_file_name,
+)
+from flows.report.history import read_history
+from flows.report.model import WeekReport, published_scores_table
+from flows.runtime.io_threads import IOThreads, RunStopped, stopping
+from flows.select.ledger import (
+    WeekSelection,
+    select_week,
+)
+from flows.stores.base import StoredObject, StoreError
+from flows.stores.factory import input_store, output_store
+from flows.stores.local import LocalStore
+
+RETRIES = 3
+RETRY_DELAYS = [2.0, 10.0, 30.0]  # on top of botocore's own per-request retries
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def opaque(value: R) -> R:
+    """Pass a big argument to a task without Prefect walking its contents (typed as itself)."""
+    # Prefect visits every object inside a task's arguments to track dependencies: ~25 s per
+    # pass over the report of 1,000 agents x 250 contacts.
+    return cast(R, quote(value))
+
+
+def worth_retrying(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
+    """Whether a failed S3 task may succeed if run again."""
+    # Not when only the configuration can fix it (credentials, bucket, permissions), when the
+    # endpoint stayed silent through every botocore attempt, or when the run is stopping.
+    error = state.data if isinstance(state.data, BaseException) else None
+    return not isinstance(error, StoreError | RunStopped) and not stopping(None)
+
+
+def s3_task(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
+    """A task that talks to S3: retried as a whole if botocore's retries were not enough."""
+    return task(
+        name=name,
+        retries=RETRIES,
+        retry_delay_seconds=RETRY_DELAYS,
+        retry_condition_fn=worth_retrying,
+        cache_policy=NO_CACHE,
+    )
+
+
+class OneLineErrors(logging.Filter):
+    """Log StoreError and RunStopped without a traceback: their message says it all."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Drop the traceback of those errors, keep the record."""
+        if record.exc_info and isinstance(record.exc_info[1], StoreError | RunStopped):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+for _name in ("prefect.flow_runs", "prefect.task_runs"):
+    _logger = logging.getLogger(_name)
+    if not any(isinstance(f, OneLineErrors) for f in _logger.filters):
+        _logger.addFilter(OneLineErrors())
+
+
+LIST_THREADS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """The week's files to read, and the files skipped because another holds the same contact."""
+
+    objects: list[StoredObject]
+    duplicates: dict[str, str]
+    spares: dict[str, StoredObject] = field(default_factory=dict)  # the duplicates, to fall back on
+
+
+@s3_task("list-week")
+def list_week(settings: Settings, week: IsoWeek) -> Listing:
+    """List only the week's day partitions under every input prefix (paginated)."""
+    logger = get_run_logger()
+    store = input_store(settings)
+    days = week.utc_days(settings.timezone)
+    parts = [day_prefix(prefix, day) for prefix in settings.input_prefixes for day in days]
+    start, end = week.bounds(settings.timezone)
+    logger.info(
+        "Listing %s, %s to %s %s: %d day partitions (UTC %s to %s) under %s",
+        week,
+        f"{start:%a %d %b %H:%M}",
+        f"{end:%a %d %b %H:%M}",
+        settings.timezone,
+        len(parts),
+        days[0],
+        days[-1],
+        ", ".join(store.url(p.strip("/") + "/") for p in settings.input_prefixes),
+    )
+
+    def progress(done: int, total: int, seconds: float) -> None:
+        logger.info("Listing: %d of %d partitions done after %.0f s", done, total, seconds)
+
+    began = time.perf_counter()
+    # Day partitions list at once: each is a chain of pages, one request after another.
+    with IOThreads(min(LIST_THREADS, max(1, len(parts))), "rapport-list") as pool:
+        listed = pool.map(lambda part: list(store.list(part)), parts, progress)
+    found: dict[str, StoredObject] = {obj.key: obj for objs in listed for obj in objs}
+    logger.info(
+        "Listed %d files (%.1f MB) in %.1f s",
+        len(found),
+        sum(o.size for o in found.values()) / 1e6,
+        time.perf_counter() - began,
+    )
+    # Contact Lens keeps raw and redacted copies of a contact: read only the preferred one.
+    kept, dropped = choose_contact_lens_keys(sorted(found))
+    return Listing([found[k] for k in kept], dropped, {k: found[k] for k in dropped})
+
+
+@s3_task("read-attribution")
+def attribution(settings: Settings, week: IsoWeek) -> Attribution | None:
+    """Who took each contact, from contact records and/or a roster (when configured)."""
+    return read_attribution(input_store(settings), settings, week)
+
+
+@s3_task("load-shard")
+def load_shard(
+    settings: Settings,
+    objects: list[StoredObject],
+    agents: Attribution | None,
+    pool: Executor | None = None,
+) -> LoadedShard:
+    """Fetch and parse a shard of files (in a worker process when given a pool)."""
+    logger = get_run_logger()
+
+    def progress(done: int, total: int, seconds: float) -> None:
+        if done < 0:
+            logger.info("Loading: %d files in a worker process, %.0f s so far", total, seconds)
+        else:
+            logger.info("Loading: %d of %d files read after %.0f s", done, total, seconds)
+
+    return load_shard_with(pool, ShardJob(settings, objects, agents), progress)
+
+
+@task(name="sample", cache_policy=NO_CACHE)
+def sample_week(
+    shard: LoadedShard, listing: Listing, settings: Settings, week: IsoWeek
+) -> WeekSelection:
+    """Decide each contact's state and draw the reproducible per-agent sample."""
+    start, end = week.utc_bounds(settings.timezone)
+    return select_week(
+        shard.contacts,
+        shard.quarantined,
+        week=str(week),
+        start=start,
+        end=end,
+        sample_size=settings.sample_size,
+        duplicate_keys=listing.duplicates,
+    )
+
+
+@task(name="score", cache_policy=NO_CACHE)
+def score_chunk(turns: pl.DataFrame, rubric: Rubric) -> ScoredBatch:
+    """Score a chunk of whole agents (scripted lines are judged across one agent's week)."""
+    return score_turns(turns, rubric)
+
+
+@s3_task("read-history")
+def history(settings: Settings, week: IsoWeek) -> pl.DataFrame:
+    """Earlier weeks' score tables for the trend charts."""
+    empty = published_scores_table(
+        str(week), empty_batch().scores, pl.DataFrame(schema=CONTACTS_SCHEMA)
+    )
+    return read_history(
+        output_store(settings), settings.output_prefix, week, settings.history_weeks - 1, empty
+    )
+
+
+@task(name="render", cache_policy=NO_CACHE)
+def render(
+    report: WeekReport,
+    settings: Settings,
+    sinks: Sequence[WeekPublisher],
+    pool: Executor | None = None,
+) -> int:
+    """Render every scorecard and the team summary (a process per core), each PDF handed to
+    the publishers as soon as it is made; returns how many."""
+    made = 0
+    for done in iter_rendered(
+        report, page_size=settings.page_size, workers=settings.render_workers, pool=pool
+    ):
+        for sink in sinks:
+            sink.put(done.name, done.data)
+        made += 1
+    return made
+
+
+@task(name="render-chunk", cache_policy=NO_CACHE)
+def render_chunk(payload: bytes, settings: Settings) -> dict[str, bytes]:
+    """Scorecards of a pickled chunk of agent cards, plus the summaries when it holds them."""
+    cards, summaries = pickle.loads(payload)  # our own bytes, made by render_all just before
+    with lighter_gc():
+        files = {
+            scorecard_file_name(card.agent_id): render_scorecard_pdf(
+                card, page_size=settings.page_size
+            )
+            for card in cards
+        }
+        for name, summary in (summaries or {}).items():  # the week's, then each team's
+            files[name] = render_team_summary_pdf(summary, page_size=settings.page_size)
+    return files
+
+
+@s3_task("start-publish")
+def start_publishing(settings: Settings, week: IsoWeek) -> list[WeekPublisher]:
+    """Publishers of the week's outputs (output store, and ./out when set): from here on the
+    week has no manifest until every file of this run is written."""
+    sinks = [WeekPublisher(output_store(settings), week_prefix(settings.output_prefix, str(week)))]
+    if settings.out_dir is not None:
+        sinks.append(WeekPublisher(LocalStore(settings.out_dir), f"{week}/"))
+    return sinks
+
+
+@s3_task("publish")
+def publish_outputs(
+    sinks: Sequence[WeekPublisher], files: dict[str, bytes], manifest: Manifest
+) -> Manifest:
+    """Write the tables, wait for every upload, remove stale files, then the manifest."""
+    written = []
+    for sink in sinks:
+        sink.put_all(files)
+        written.append(sink.finish(manifest))
+    return written[0]
+
+
+@task(name="deliver", cache_policy=NO_CACHE)
+def deliver(settings: Settings, digest: WeekDigest) -> dict[str, Any]:
+    """E-mail (and post) the published week to whoever has not had it; a failure here is
+    reported in the summary and never undoes the published week."""
+    try:
+        table = configured_recipients(settings, input_store(settings))
+        return deliver_week(
+            settings,
+            digest,
+            output_store(settings),
+            week_prefix(settings.output_prefix, digest.week),
+            table=(table.managers, table.agent_emails),
+            problems=table.problems,
+        )
+    except Exception as exc:
+        get_run_logger().error("Delivery of %s failed: %s", digest.week, exc)
+        return {
+            "error": str(exc),
+            "sent": [],
+            "unchanged": [],
+            "failed": [],
+            "no_recipient": [],
+            "recipient_problems": [],
+        }
