@@ -478,11 +478,14 @@ def _contact_flags(scores: pl.DataFrame) -> pl.DataFrame:
         return pl.col(col).fill_null(0) == 0
 
     n_apo = pl.col("n_apology")
+    # weighted like the card's means (sampling weights), so a quoted mean matches the card
+    weight = pl.col("weight").fill_null(1.0) if "weight" in scores.columns else pl.lit(1.0)
     return scores.select(
         "agent_id",
         "contact_id",
         "overall",
         *_STRETCH,
+        weight=weight,
         shown=pl.col("opportunity") == "needed_shown",
         missed=pl.col("opportunity") == "needed_missed",
         problem=pl.col("compassion").is_not_null(),
@@ -586,7 +589,11 @@ def _reduce(
         shown=pl.col("shown").sum(),
         missed=pl.col("missed").sum(),
         problems=pl.col("problem").sum(),
-        **{f"mean_{c}": pl.col(c).mean() for c in _STRETCH},
+        **{
+            f"mean_{c}": (pl.col(c) * pl.col("weight")).sum()
+            / pl.col("weight").filter(pl.col(c).is_not_null()).sum()
+            for c in _STRETCH
+        },
         **{f"ids_{k}": pl.col("contact_id").filter(pl.col(k)).sort() for k in _ID_LISTS},
     )
     f, coded, cids = _coded(s, findings)

@@ -4,7 +4,7 @@ dropped."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
@@ -12,7 +12,7 @@ from typing import Final
 import polars as pl
 
 from flows.formats import Quarantine
-from flows.sampling import sample_per_agent
+from flows.sampling import SamplePolicy, sample_per_agent
 
 STATES: Final = (
     "scored",
@@ -39,7 +39,8 @@ class WeekSelection:
     """The ledger of the week and the contact ids chosen for scoring."""
 
     ledger: pl.DataFrame
-    sampled: pl.DataFrame  # contact rows (CONTACTS_SCHEMA) chosen for scoring
+    # contact rows (CONTACTS_SCHEMA) chosen for scoring, plus weight and sampled_because
+    sampled: pl.DataFrame
 
 
 def within(column: str, start: datetime, end: datetime) -> pl.Expr:
@@ -64,6 +65,8 @@ def select_week(
     end: datetime,
     sample_size: int | None,
     duplicate_keys: Mapping[str, str] | None = None,
+    policy: SamplePolicy = "random",
+    distressed: Callable[[pl.DataFrame], pl.Series] | None = None,
 ) -> WeekSelection:
     """Dedupe, drop contacts outside the week or without agent, sample, and record each state.
 
@@ -84,7 +87,7 @@ def select_week(
     unattributed = keep.filter(pl.col("agent_id").is_null())
     keep = keep.filter(pl.col("agent_id").is_not_null())
 
-    sampled = sample_per_agent(keep, week, sample_size)
+    sampled = sample_per_agent(keep, week, sample_size, policy=policy, distressed=distressed)
     not_sampled = keep.join(sampled.select("contact_id"), on="contact_id", how="anti")
 
     def rows(frame: pl.DataFrame, state: str, reason: str | None) -> pl.DataFrame:

@@ -24,6 +24,7 @@ from prefect.exceptions import TerminationSignal
 from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
+from checks.distress_screen import distressed_contacts
 from checks.results import ScoredBatch, empty_batch
 from checks.rubric import Rubric, load_rubric
 from checks.scoring import score_turns
@@ -198,10 +199,16 @@ def load_shard(
 
 @task(name="sample", cache_policy=NO_CACHE)
 def sample_week(
-    shard: LoadedShard, listing: Listing, settings: Settings, week: IsoWeek
+    shard: LoadedShard, listing: Listing, settings: Settings, week: IsoWeek, rubric: Rubric
 ) -> WeekSelection:
     """Decide each contact's state and draw the reproducible per-agent sample."""
     start, end = week.utc_bounds(settings.timezone)
+
+    def distressed(candidates: pl.DataFrame) -> pl.Series:
+        # only the candidates' turns: contacts outside the week or unattributed are never drawn
+        mine = shard.turns.join(candidates.select("contact_id"), on="contact_id", how="semi")
+        return distressed_contacts(mine, rubric)
+
     return select_week(
         shard.contacts,
         shard.quarantined,
@@ -210,6 +217,8 @@ def sample_week(
         end=end,
         sample_size=settings.sample_size,
         duplicate_keys=listing.duplicates,
+        policy=settings.sample_policy,
+        distressed=distressed,
     )
 
 
@@ -506,7 +515,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
             len(loaded.quarantined),
         )
     with clock("sampling"):
-        selection = sample_week(opaque(loaded), opaque(listing), settings, iso)
+        selection = sample_week(opaque(loaded), opaque(listing), settings, iso, rubric)
 
     with clock("scoring"):
         week_turns = sampled_turns(loaded.contacts, loaded.turns, selection.sampled)
