@@ -185,6 +185,7 @@ class TeamAgentRow:
     flags: tuple[str, ...]
     interval: Interval | None = None
     change_verdict: ChangeVerdict | None = None
+    too_few: tuple[str, ...] = ()  # criteria that applied to too few contacts to show
 
 
 @dataclass(frozen=True, slots=True)
@@ -729,10 +730,12 @@ def build_week_report(
                 n_rows,
                 overall,
                 change,
-                {c: _f(m[c]) for c in CRITERIA},
+                # a criterion on too few contacts shows no number here either (as on the card)
+                {c: None if ivs[c] is None else _f(m[c]) for c in CRITERIA},
                 tuple(flags),
                 oiv,
                 verdict,
+                tuple(c for c in CRITERIA if ivs[c] is None and m[c] is not None),
             )
         )
 
