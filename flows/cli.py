@@ -146,6 +146,9 @@ def run(
     output_prefix: Annotated[str | None, typer.Option(help="Output prefix.")] = None,
     out_dir: Annotated[Path | None, typer.Option(help="Local copy of the outputs.")] = None,
     sample: Annotated[str | None, typer.Option(help="Contacts per agent, or 'all'.")] = None,
+    sample_policy: Annotated[
+        str | None, typer.Option(help="random, or stratified (upset customers get a share).")
+    ] = None,
     timezone: Annotated[str | None, typer.Option(help="Zone of the week's bounds.")] = None,
     rubric: Annotated[Path | None, typer.Option(help="Rubric YAML file.")] = None,
     page_size: Annotated[str | None, typer.Option(help="A4 or Letter.")] = None,
@@ -183,6 +186,7 @@ def run(
             output_prefix=output_prefix,
             out_dir=out_dir,
             sample=sample,
+            sample_policy=sample_policy,
             timezone=timezone,
             rubric=rubric,
             page_size=page_size,
@@ -359,6 +363,43 @@ def _worker_deployments(spec: Path) -> set[str]:
         return set()
     entries = doc.get("deployments") if isinstance(doc, dict) else None
     return {str(d.get("name")) for d in entries or [] if isinstance(d, dict)}
+
+
+@app.command(name="sample-size")
+def sample_size(
+    week: Annotated[
+        str | None, typer.Option("--week", "-w", help="Latest week to read (default: last one).")
+    ] = None,
+    weeks: Annotated[int, typer.Option(min=1, help="Published weeks to read, back from it.")] = 4,
+    config: Annotated[
+        Path | None, typer.Option(help="TOML config file (a \\[rapport] table).")
+    ] = None,
+    store: Annotated[str | None, typer.Option(help="s3 or local.")] = None,
+    bucket: Annotated[str | None, typer.Option(help="S3 bucket.")] = None,
+    output_bucket: Annotated[str | None, typer.Option(help="S3 bucket of the outputs.")] = None,
+    endpoint_url: Annotated[str | None, typer.Option(help="S3 endpoint URL.")] = None,
+    local_root: Annotated[Path | None, typer.Option(help="Folder when --store local.")] = None,
+    output_prefix: Annotated[str | None, typer.Option(help="Output prefix.")] = None,
+) -> None:
+    """How sure each score is at today's sample size, and the contacts for ±5 and ±10."""
+    from flows.sample_size_command import sample_size_report
+    from flows.stores import output_store
+
+    try:
+        settings = load_settings(
+            config,
+            store=store,
+            bucket=bucket,
+            output_bucket=output_bucket,
+            endpoint_url=endpoint_url,
+            local_root=local_root,
+            output_prefix=output_prefix,
+        )
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    latest = _weeks(week, settings)[-1]
+    for line in sample_size_report(output_store(settings), settings.output_prefix, latest, weeks):
+        console.print(line, highlight=False, markup=False)
 
 
 @app.command(name="eval")
