@@ -10,7 +10,7 @@ from typing import Final
 TEAM_SUMMARY_FILE: Final = "team-summary.pdf"
 # Names of the week's own files (any extension), which no scorecard may take.
 RESERVED_STEMS: Final = frozenset(
-    {"team-summary", "scores", "ledger", "manifest", "index", "readme", "lock"}
+    {"team-summary", "scores", "ledger", "manifest", "index", "readme", "lock", "agents"}
 )
 SLUG_MAX_CHARS: Final = 64  # a readable start of the id; with the hash, names stay < 90 bytes
 ID_HASH_CHARS: Final = 12  # 48 bits of sha256: a collision in a week's agents is not credible

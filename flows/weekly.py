@@ -29,6 +29,7 @@ from checks.results import ScoredBatch, empty_batch
 from checks.rubric import Rubric, load_rubric
 from checks.scoring import score_turns
 from checks.transcript import CONTACTS_SCHEMA
+from flows.agent_table import AGENT_TABLE_FILE, agent_table
 from flows.attribution import Attribution
 from flows.attribution_source import read_attribution
 from flows.deliver.recipients import WeekDigest, digest_of, table_from_csv
@@ -577,6 +578,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
             "scores.parquet": _parquet(table),
             "scores.csv": spreadsheet_safe_csv(table),
             "ledger.csv": spreadsheet_safe_csv(selection.ledger),
+            AGENT_TABLE_FILE: spreadsheet_safe_csv(agent_table(report)),
         }
         manifest = build_manifest(settings, iso, rubric.version, selection, quarantined)
         # agent id -> its scorecard's file (ids that are not safe file names get a hashed one)
