@@ -603,6 +603,7 @@ def build_week_report(
         findings,
         turns=turns,
         contact_dates=cdates,
+        strength_floor=bands.meets_from,
     )
     flag_cache: dict[int, tuple[str, ...]] = {}
     contact_rows: dict[str, list[ContactRow]] = {}

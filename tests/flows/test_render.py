@@ -191,12 +191,13 @@ def test_hostile_transcript_renders_as_text_and_fetches_nothing(
         f"<style>*{{background:url({base}/b.png)}}</style>"
     )
     agent = weak_agent()
-    contact = agent.contacts[0]  # a missed empathy opportunity: the tip quotes the customer
+    contact = agent.contacts[0]  # a missed empathy opportunity: the tip shows the customer
     contact.turns[0] = ("customer", hostile)
     contact.findings[0] = ("customer_distress", 0, hostile)
     card = build(agents=[agent]).agents[0]
     html = render_scorecard_html(card)
-    assert "&lt;img src=" in html and "<img src=" not in html
+    # the highlight starts on the first word, so the escaped "<" may sit just before <mark>
+    assert re.search(r"&lt;(<mark>)?img src=", html) and "<img src=" not in html
     _, text = _text(render_scorecard_pdf(card))
     assert "file:///etc/passwd" in text
     assert f"{base}/x.css" in text
@@ -415,7 +416,7 @@ def _text_past_the_right_margin(html: str) -> tuple[int, float]:
 def test_long_unbroken_words_wrap_inside_the_page() -> None:
     agent = weak_agent()
     agent.name = LONG_TOKEN
-    contact = agent.contacts[0]  # a missed empathy opportunity: the tip quotes the customer
+    contact = agent.contacts[0]  # a missed empathy opportunity: the tip shows the customer
     contact.turns[0] = ("customer", f"I'm furious {LONG_URL} {LONG_TOKEN} blocked again!")
     contact.findings[0] = ("customer_distress", 0, LONG_TOKEN)
     report = build(agents=[agent])
@@ -450,7 +451,7 @@ def _font_names(reader: PdfReader) -> set[str]:
 def test_chinese_text_embeds_a_cjk_font_not_tofu() -> None:
     agent = weak_agent()
     agent.name = "张伟"
-    contact = agent.contacts[0]  # a missed empathy opportunity: the tip quotes the customer
+    contact = agent.contacts[0]  # a missed empathy opportunity: the tip shows the customer
     contact.turns[0] = ("customer", "我的退款还没到账，太让人生气了！")
     contact.findings[0] = ("customer_distress", 0, "太让人生气了")
     card = build(agents=[agent]).agents[0]
