@@ -486,7 +486,8 @@ def _footnote(rubric_version: str, code_version: str) -> str:
     return (
         "How scores are made: rubric checks read each sampled transcript and score every "
         "criterion 0–100 (N/A where it does not apply); a contact's overall is the weighted mean "
-        "of its applicable criteria and the week is the mean over sampled contacts. "
+        "of its applicable criteria and the week is the mean over sampled contacts, weighted "
+        "for how they were drawn, with its 90% range. "
         f"Rubric {rubric_version} · Rapport {code_version}."
     )
 
