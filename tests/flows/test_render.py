@@ -315,12 +315,14 @@ def test_scorecard_file_names_are_unique_bounded_and_never_the_weeks_own_files()
         "a/b", "a_b", "a b", "a:b", "a\\b",
         "\u00c4rger", "_rger", "Arger", "\u00e4rger", "A\u0308rger",  # NFC and NFD differ
         "team-summary", "Team-Summary", "scores", "ledger", "manifest", "team-summary.pdf",
+        "agents", "Agents",
         "x" * 64, "x" * 65, "x" * 247, "x" * 256, "y" * 255 + "é",
         "张伟", "王芳", "Łukasz", "Đorđe", "Ελένη", "محمد", ".hidden", "..", "-rf", "",
     ]  # fmt: skip
     names = [scorecard_file_name(i) for i in ids]
     assert len(set(names)) == len(ids), sorted(names)
     own = {TEAM_SUMMARY_FILE, "scores.csv", "scores.parquet", "ledger.csv", "manifest.json"}
+    own |= {"agents.csv", "agents.pdf"}
     for agent_id, name in zip(ids, names, strict=True):
         assert name not in own
         assert name.endswith(".pdf") and not name.startswith((".", "-", "~"))
