@@ -227,6 +227,8 @@ class ContextConfig(_Strict):
     """Customer wording that changes how the next agent turn reads."""
 
     customer_retry: list[Regex] = Field(default_factory=list)
+    # wording of a customer who is contacting again about the same thing (coaching picks)
+    repeat_contact: list[Regex] = Field(default_factory=list)
 
 
 class BandsConfig(_Strict):

@@ -18,6 +18,7 @@ STATES: Final = (
     "scored",
     "unsupported_language",  # sampled, but in a language the rubric has no phrase lists for
     "not_sampled",
+    "coaching_pick",  # not in the sample, scored for coaching only (never in a mean)
     "duplicate",
     "unattributed",
     "outside_week",
@@ -41,6 +42,14 @@ class WeekSelection:
     ledger: pl.DataFrame
     # contact rows (CONTACTS_SCHEMA) chosen for scoring, plus weight and sampled_because
     sampled: pl.DataFrame
+    picks: pl.DataFrame | None = None  # coaching picks (same columns), scored apart
+
+    @property
+    def to_score(self) -> pl.DataFrame:
+        """The sample and the coaching picks: every contact to score."""
+        if self.picks is None or self.picks.is_empty():
+            return self.sampled
+        return pl.concat([self.sampled, self.picks], how="vertical_relaxed")
 
 
 def within(column: str, start: datetime, end: datetime) -> pl.Expr:
@@ -180,4 +189,4 @@ def mark_unsupported_language(selection: WeekSelection, scores: pl.DataFrame) ->
         .select(LEDGER_SCHEMA.names())
         .sort("state", "key", "contact_id")
     )
-    return WeekSelection(ledger=ledger, sampled=selection.sampled)
+    return WeekSelection(ledger=ledger, sampled=selection.sampled, picks=selection.picks)

@@ -24,6 +24,7 @@ from checks.pii import mask_pii, mask_pii_expr
 from checks.results import SCORES_SCHEMA
 from checks.rubric import BandsConfig
 from checks.transcript import CRITERIA
+from flows.coaching_picks import PICK_BECAUSE_PREFIX, PICK_STATE
 from flows.file_names import scorecard_file_name
 from flows.weeks import IsoWeek
 
@@ -124,6 +125,7 @@ class ContactRow:
     criteria: Mapping[str, float | None]
     overall: float | None
     flags: tuple[str, ...]
+    why: str = ""  # why a coaching pick was picked
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +159,8 @@ class AgentCard:
     change_text: str = ""  # describe_change's wording
     band: str | None = None
     rests_on: str = ""  # what the week rests on, e.g. "5 contacts, 1 with an upset customer"
+    # contacts picked for coaching beside the sample: scored, listed apart, never in a mean
+    coaching_picks: tuple[ContactRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +276,11 @@ def published_scores_table(week: str, scores: pl.DataFrame, contacts: pl.DataFra
             mask_pii_expr("team").alias("team"),
             mask_pii_expr("channel").alias("channel"),
         )
+    )
+    # coaching picks keep their scores but never count as scored (see scored_rows)
+    pick = pl.col("sampled_because").fill_null("").str.starts_with(PICK_BECAUSE_PREFIX)
+    table = table.with_columns(
+        state=pl.when(pick).then(pl.lit(PICK_STATE)).otherwise(pl.col("state"))
     )
     # only agents with a card (a scored contact): the others' rows name no file
     agents = scored_rows(table)["agent_id"].unique().drop_nulls().to_list()
@@ -520,6 +529,34 @@ def _history(
     return trend, prev
 
 
+def _coaching_pick_rows(table: pl.DataFrame, timezone: str) -> dict[str, tuple[ContactRow, ...]]:
+    """Each agent's coaching picks as card rows, in date order, with why they were picked."""
+    if "state" not in table.columns:
+        return {}
+    rows = (
+        table.filter(pl.col("state") == PICK_STATE)
+        .sort("agent_id", "started_at", "contact_id", nulls_last=True)
+        .select(
+            "agent_id",
+            "contact_id",
+            _local("started_at", timezone, "%a %d %b %H:%M").alias("when"),
+            pl.col("channel").fill_null(""),
+            *CRITERIA,
+            "overall",
+            _flag_bits().alias("bits"),
+            pl.col("sampled_because").str.strip_prefix(PICK_BECAUSE_PREFIX).alias("why"),
+        )
+    )
+    out: dict[str, list[ContactRow]] = {}
+    cache: dict[int, tuple[str, ...]] = {}
+    n = len(CRITERIA)
+    for aid, cid, when, channel, *cells, bits, why in rows.iter_rows():
+        crit = dict(zip(CRITERIA, cells[:n], strict=True))
+        row = ContactRow(cid, when, channel, crit, cells[n], _flags_of(bits, cache), why or "")
+        out.setdefault(aid, []).append(row)
+    return {aid: tuple(v) for aid, v in out.items()}
+
+
 def rests_on(contacts: int, upset: int) -> str:
     """What a week's numbers rest on, e.g. ``5 contacts, 1 with an upset customer``."""
     base = f"{contacts} contact{'s' if contacts != 1 else ''}"
@@ -562,7 +599,10 @@ def build_week_report(
     # creation date comes from this), so by default a week's files are dated by its end.
     generated = generated_at or IsoWeek.parse(week).bounds(timezone)[1].astimezone(UTC)
     unsupported, unsupported_by_agent = _unsupported_languages(table)
+    picks = _coaching_pick_rows(table, timezone)
     table = scored_rows(table)
+    # a coaching pick's findings must not feed the coaching counts of the sample
+    findings = findings.join(table.select("contact_id"), on="contact_id", how="semi")
     bands = bands or BandsConfig()
     spans = _agent_intervals(table, ["agent_id"])
     dates_label = week_dates_label(week)
@@ -693,6 +733,7 @@ def build_week_report(
                 ),
                 band=bands.band(overall),
                 rests_on=rests_on(n_rows, int(k["shown"]) + int(k["missed"])),
+                coaching_picks=picks.get(aid, ()),
             )
         )
         flags = []

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     sample_policy: Literal["random", "stratified"] = Field(
         "stratified", description="random, or stratified: upset customers get a share"
     )
+    coaching_picks: int = Field(
+        0, ge=0, description="extra contacts per agent picked for coaching, never in a mean"
+    )
     timezone: str = Field("UTC", description="zone that defines the week's boundaries")
     rubric: Path | None = Field(None, description="rubric YAML (default: the packaged one)")
     page_size: Literal["A4", "Letter"] = Field("A4", description="scorecard paper size")

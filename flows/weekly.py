@@ -32,6 +32,7 @@ from checks.transcript import CONTACTS_SCHEMA
 from flows.agent_table import AGENT_TABLE_FILE, agent_table
 from flows.attribution import Attribution
 from flows.attribution_source import read_attribution
+from flows.coaching_picks import with_coaching_picks
 from flows.deliver.recipients import WeekDigest, digest_of, table_from_csv
 from flows.deliver.week import (
     deliver_week,
@@ -210,7 +211,7 @@ def sample_week(
         mine = shard.turns.join(candidates.select("contact_id"), on="contact_id", how="semi")
         return distressed_contacts(mine, rubric)
 
-    return select_week(
+    selection = select_week(
         shard.contacts,
         shard.quarantined,
         week=str(week),
@@ -220,6 +221,9 @@ def sample_week(
         duplicate_keys=listing.duplicates,
         policy=settings.sample_policy,
         distressed=distressed,
+    )
+    return with_coaching_picks(
+        selection, shard.contacts, shard.turns, rubric, str(week), settings.coaching_picks
     )
 
 
@@ -519,9 +523,9 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
         selection = sample_week(opaque(loaded), opaque(listing), settings, iso, rubric)
 
     with clock("scoring"):
-        week_turns = sampled_turns(loaded.contacts, loaded.turns, selection.sampled)
+        week_turns = sampled_turns(loaded.contacts, loaded.turns, selection.to_score)
         del loaded, shards  # the week's unsampled turns are no longer needed
-        chunks = agent_chunks(selection.sampled)
+        chunks = agent_chunks(selection.to_score)
         if settings.distributed:
             parts = [week_turns.filter(pl.col("agent_id").is_in(a)) for a in chunks]
             batches = score_chunk.map(parts, unmapped(rubric)).result() if parts else []
@@ -556,7 +560,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
             else stack.enter_context(render_pool(settings.render_workers))
         )
         with clock("building the report"):
-            table = published_scores_table(str(iso), scores, selection.sampled)
+            table = published_scores_table(str(iso), scores, selection.to_score)
             report = build_week_report(
                 week=str(iso),
                 table=table,

@@ -11,6 +11,7 @@ from checks.distress_screen import distressed_contacts
 from checks.rubric import Rubric, load_rubric
 from checks.scoring import score_turns
 from checks.transcript import contacts_frame, turns_frame
+from flows.coaching_picks import coaching_picks
 from flows.generate import generate_week
 from flows.report_data import (
     PUBLISHED_SCORES_SCHEMA,
@@ -29,6 +30,7 @@ def scored_week(
     n_agents: int = 8,
     size: int | None = 5,
     policy: SamplePolicy = "stratified",
+    picks: int = 0,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(published table, findings, sampled turns) of one generated week (seeded like the demo)."""
     contacts = generate_week(week, n_agents=n_agents, seed=7 + IsoWeek.parse(week).week)
@@ -42,13 +44,15 @@ def scored_week(
             turns.join(c.select("contact_id"), on="contact_id", how="semi"), rubric
         ),
     )
-    turns = turns.join(sampled.select("contact_id"), on="contact_id", how="semi")
+    rest = frame.join(sampled.select("contact_id"), on="contact_id", how="anti")
+    chosen = pl.concat([sampled, coaching_picks(rest, turns, rubric, week, picks)])
+    turns = turns.join(chosen.select("contact_id"), on="contact_id", how="semi")
     batch = score_turns(turns, rubric)
-    return published_scores_table(week, batch.scores, sampled), batch.findings, turns
+    return published_scores_table(week, batch.scores, chosen), batch.findings, turns
 
 
 def example_report(
-    week: str = "2026-W47", *, n_agents: int = 8, size: int | None = 5
+    week: str = "2026-W47", *, n_agents: int = 8, size: int | None = 5, picks: int = 0
 ) -> WeekReport:
     """The example week's report, with the two weeks before it as history."""
     rubric = load_rubric()
@@ -56,7 +60,7 @@ def example_report(
     history = [
         scored_week(str(iso.shift(-k)), rubric, n_agents=n_agents, size=size)[0] for k in (2, 1)
     ]
-    table, findings, turns = scored_week(week, rubric, n_agents=n_agents, size=size)
+    table, findings, turns = scored_week(week, rubric, n_agents=n_agents, size=size, picks=picks)
     return build_week_report(
         week=week,
         table=table,
