@@ -571,6 +571,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
                 code_version=code_version(),
                 timezone=settings.timezone,
                 turns=week_turns,
+                bands=rubric.bands,
             )
             del week_turns
         with clock("rendering"):
