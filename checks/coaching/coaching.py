@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
 import polars as pl
@@ -72,6 +72,8 @@ class CoachingPoint:
     count: int
     contact_ids: tuple[str, ...]
     quote: Quote | None
+    # the customer's turn the agent was answering, shown beside ``quote`` and labelled
+    context: Quote | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,30 @@ def _cut_right(text: str, width: int) -> str:
     return (cut[:space] if space > width // 2 else cut) + "…"
 
 
+def _in_word(text: str, i: int) -> bool:
+    """Whether text[i] belongs to a word (letters, digits, an apostrophe inside a word)."""
+    ch = text[i]
+    if ch.isalnum():
+        return True
+    return ch in "'’" and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) to whole words (“third time I” + “'ve” -> “third time I've”) and
+    trim spaces and punctuation the span starts with and spaces it ends with."""
+    while start < end and not _in_word(text, start):
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        return start, end
+    while start > 0 and _in_word(text, start - 1):
+        start -= 1
+    while end < len(text) and _in_word(text, end):
+        end += 1
+    return start, end
+
+
 def make_quote(
     *,
     contact_id: str,
@@ -130,6 +156,9 @@ def make_quote(
         return base
     if not (0 <= start <= end <= len(turn_text)) or turn_text[start:end].strip() == "":
         return base
+    start, end = snap_to_words(turn_text, start, end)
+    if start == end:
+        return base
     head, mid, tail = turn_text[:start], turn_text[start:end], turn_text[end:]
     m_head, m_mid, m_tail = mask_pii(head), mask_pii(mid), mask_pii(tail)
     if m_head + m_mid + m_tail != mask_pii(turn_text):
@@ -145,6 +174,11 @@ def make_quote(
         _cut_right(m_mid, 160),
         _cut_right(m_tail, side),
     )
+
+
+def turn_quote(*, contact_id: str, date: str, turn: int, speaker: str, text: str) -> Quote:
+    """A masked excerpt of a whole turn with nothing highlighted (what the agent said)."""
+    return Quote(contact_id, date, turn, speaker, _cut_right(mask_pii(text), EXCERPT_CHARS), "", "")
 
 
 _HEAVY: Final = ("pity", "agent_distress", "co_blaming")
@@ -190,7 +224,8 @@ _POSITIVE_TEXT: Final[Mapping[str, tuple[str, float]]] = {
 }
 
 # The criterion each strength feeds: a strength is only claimed while that criterion's week
-# mean is at least STRENGTH_FLOOR, so "warm and courteous" never sits beside hospitality 10.
+# mean reaches the floor (the rubric's "meets" band), so "warm and courteous" never sits beside
+# hospitality 10.
 _STRENGTH_CRITERION: Final[Mapping[str, str]] = {
     "acknowledges_feeling": "empathy",
     "reflects_problem": "empathy",
@@ -200,7 +235,41 @@ _STRENGTH_CRITERION: Final[Mapping[str, str]] = {
     "confirms_resolution": "compassion",
     "warmth": "hospitality",
 }
-STRENGTH_FLOOR: Final = 50.0
+# The rubric's default "meets" band (bands.meets_from): a criterion that needs improvement
+# backs no strength.
+STRENGTH_FLOOR: Final = 60.0
+
+# A tip and the strength that rests on the same behaviour: a card never shows both, since
+# "took ownership" beside "commit to a concrete action" reads as a contradiction.
+_TWIN: Final[Mapping[str, str]] = {
+    "no_ownership": "takes_ownership",
+    "no_next_step": "next_step",
+    "no_confirmation": "confirms_resolution",
+    "no_warmth": "warmth",
+    "missed_empathy": "acknowledges_feeling",
+    "empty_understand": "reflects_problem",
+}
+_LACK_OF: Final[Mapping[str, str]] = {key: col for key, col, *_ in _LACKING}
+
+
+def _strength_outweighs(wk: _Agent, tip: str) -> bool:
+    """Whether the behaviour was shown in more of its contacts than it was missed in (then the
+    strength stays and the tip goes; otherwise the other way round)."""
+    if tip in _LACK_OF:
+        lacking = len(wk.ids.get(_LACK_OF[tip], ()))
+        return wk.problems - lacking > lacking
+    if tip == "missed_empathy":
+        return wk.shown > wk.missed
+    if tip == "no_warmth":
+        cold = len(wk.ids.get("cold", ()))
+        return wk.n - cold > cold
+    if tip == "empty_understand":
+        reflected = wk.groups.get("reflects_problem")
+        repeated = wk.groups.get("empty_understand")
+        shown = len(reflected.contacts) if reflected else 0
+        return shown > (len(repeated.contacts) if repeated else 0)
+    return False
+
 
 _STRETCH: Final[Mapping[str, str]] = {
     "empathy": "Name the customer's feeling in your first reply whenever they sound upset.",
@@ -231,6 +300,9 @@ class _Agent:
     ids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     groups: dict[str, _Group] = field(default_factory=dict)
     moments: dict[str, tuple[str, float, tuple[Any, ...] | None]] = field(default_factory=dict)
+    # the agent's reply to the customer turn a tip quotes: tip key -> (contact, turn, text)
+    replies: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+    floor: float = STRENGTH_FLOOR  # a strength's criterion must score at least this
 
 
 def _plural(n: int, word: str, many: str | None = None) -> str:
@@ -282,15 +354,20 @@ def _positive_detail(signal: str, g: _Group, wk: _Agent) -> str:
 def _criterion_passes(wk: _Agent, signal: str) -> bool:
     """Whether the criterion a strength feeds scored well enough to call the strength one."""
     mean = wk.means.get(_STRENGTH_CRITERION[signal])
-    return mean is None or mean >= STRENGTH_FLOOR
+    return mean is None or mean >= wk.floor
 
 
-def _went_well(wk: _Agent, dates: Mapping[str, str]) -> list[CoachingPoint]:
+def _went_well(
+    wk: _Agent, dates: Mapping[str, str], exclude: frozenset[str] = frozenset()
+) -> list[CoachingPoint]:
     ranked: list[tuple[float, str, _Group]] = []
     for signal in POSITIVE_SIGNALS:
         g = wk.groups.get(signal)
-        if g is None or not g.count:
+        if g is None or not g.count or signal in exclude:
             continue
+        owned_none = wk.problems and wk.problems == len(wk.ids.get("lack_own", ()))
+        if signal == "takes_ownership" and owned_none:
+            continue  # "committed in 0 of 3 contacts with a problem" is no strength
         weight = _POSITIVE_TEXT[signal][1]
         share = len(g.contacts) / max(wk.n, 1)
         ok = share >= 0.34 if signal != "acknowledges_feeling" else wk.shown >= max(wk.missed, 1)
@@ -402,7 +479,9 @@ def _focus_candidates(wk: _Agent, dates: Mapping[str, str]) -> list[tuple[float,
                 key,
                 title,
                 f"{len(lacking)} of {wk.problems} contacts with a problem to fix {what}.",
-                group(key),
+                # an absence has no words to quote: the customer's distress is not the agent's
+                # behaviour, so these tips name their contacts instead
+                _Group(group(key).count, group(key).contacts, None),
                 lacking,
             )
     cold = wk.ids.get("cold", ())
@@ -465,10 +544,54 @@ def _moments(wk: _Agent, dates: Mapping[str, str]) -> tuple[Moment | None, Momen
     return best, worst
 
 
+def _with_reply(p: CoachingPoint, wk: _Agent, dates: Mapping[str, str]) -> CoachingPoint:
+    """A tip quoting the customer shows the agent's reply instead, the customer beside it."""
+    if p.quote is None or p.quote.speaker != "customer":
+        return p
+    reply = wk.replies.get(p.key)
+    if reply is None:
+        return replace(p, quote=None, context=p.quote)
+    cid, turn, text = reply
+    agent = turn_quote(
+        contact_id=cid, date=dates.get(cid, ""), turn=turn, speaker="agent", text=text
+    )
+    return replace(p, quote=agent, context=p.quote)
+
+
+def _quoted(p: CoachingPoint) -> set[tuple[str, int]]:
+    return {(q.contact_id, q.turn) for q in (p.quote, p.context) if q is not None}
+
+
+def _unique_quotes(
+    went_well: Sequence[CoachingPoint], focus: Sequence[CoachingPoint]
+) -> tuple[list[CoachingPoint], list[CoachingPoint]]:
+    """No strength quotes a turn a tip quotes (the strength names its contacts instead), and no
+    two points show the very same excerpt."""
+    tip_turns = set().union(*(_quoted(p) for p in focus)) if focus else set()
+    shown: set[Quote] = set()
+
+    def once(p: CoachingPoint, avoid: set[tuple[str, int]]) -> CoachingPoint:
+        quotes = {q for q in (p.quote, p.context) if q is not None}
+        if _quoted(p) & avoid or quotes & shown:
+            return replace(p, quote=None, context=None)
+        shown.update(quotes)
+        return p
+
+    tips = [once(p, set()) for p in focus]
+    return [once(p, tip_turns) for p in went_well], tips
+
+
 def _coaching(wk: _Agent, dates: Mapping[str, str]) -> Coaching:
-    went_well = _went_well(wk, dates)
-    ranked = sorted(_focus_candidates(wk, dates), key=lambda r: (-r[0], r[1].key))
-    focus = [p for _, p in ranked[:3]] or [_stretch_tip(wk)]
+    strengths = {p.key for p in _went_well(wk, dates)}
+    candidates = [
+        (sev, p)
+        for sev, p in _focus_candidates(wk, dates)
+        if not (_TWIN.get(p.key) in strengths and _strength_outweighs(wk, p.key))
+    ]
+    ranked = sorted(candidates, key=lambda r: (-r[0], r[1].key))
+    focus = [_with_reply(p, wk, dates) for _, p in ranked[:3]] or [_stretch_tip(wk)]
+    taken = frozenset(_TWIN[p.key] for p in focus if p.key in _TWIN)
+    went_well, focus = _unique_quotes(_went_well(wk, dates, exclude=taken), focus)
     best, worst = _moments(wk, dates)
     return Coaching(tuple(went_well), tuple(focus), best, worst)
 
@@ -478,11 +601,14 @@ def _contact_flags(scores: pl.DataFrame) -> pl.DataFrame:
         return pl.col(col).fill_null(0) == 0
 
     n_apo = pl.col("n_apology")
+    # weighted like the card's means (sampling weights), so a quoted mean matches the card
+    weight = pl.col("weight").fill_null(1.0) if "weight" in scores.columns else pl.lit(1.0)
     return scores.select(
         "agent_id",
         "contact_id",
         "overall",
         *_STRETCH,
+        weight=weight,
         shown=pl.col("opportunity") == "needed_shown",
         missed=pl.col("opportunity") == "needed_missed",
         problem=pl.col("compassion").is_not_null(),
@@ -510,12 +636,29 @@ def _with_texts(rows: pl.DataFrame, turns: pl.DataFrame | None) -> pl.DataFrame:
     return rows.join(texts, on=keys, how="left").with_columns(pl.col("has_text").fill_null(1))
 
 
+def _tainted(f: pl.DataFrame) -> pl.Series:
+    """Row numbers (``ix``) of positive findings whose words a negative finding also covers
+    (“I'm really sorry” as empathy inside an apology pile, warmth inside a stock line): such
+    words can back a tip, never a strength."""
+    keys = ["ck", "turn"]
+    neg = f.filter(pl.col("signal").is_in(NEGATIVE_SIGNALS)).select(
+        *keys, n_start="start", n_end="end"
+    )
+    pos = f.filter(pl.col("signal").is_in(POSITIVE_SIGNALS)).select("ix", *keys, "start", "end")
+    return (
+        pos.join(neg, on=keys)
+        .filter((pl.col("start") < pl.col("n_end")) & (pl.col("n_start") < pl.col("end")))["ix"]
+        .unique()
+    )
+
+
 def _groups(f: pl.DataFrame) -> pl.DataFrame:
     """Findings behind each strength/tip, one labelled copy per group (``key``, ``sign``)."""
     sig = pl.col("signal")
     distress = sig == "customer_distress"
+    clean = ~pl.col("ix").is_in(_tainted(f).implode())
     parts: list[tuple[str, float, pl.Expr]] = [
-        (s, -1.0, (sig == s) & pl.col("by_agent")) for s in POSITIVE_SIGNALS
+        (s, -1.0, (sig == s) & pl.col("by_agent") & clean) for s in POSITIVE_SIGNALS
     ]
     parts += [
         ("empty_understand", 1.0, sig == "empty_understand"),
@@ -545,6 +688,7 @@ def _coded(s: pl.DataFrame, findings: pl.DataFrame) -> tuple[pl.DataFrame, pl.Da
         "signal",
         "turn",
         "start",
+        "end",
         by_agent=pl.col("speaker").is_null() | (pl.col("speaker") == "agent"),
     ).with_row_index("ix")
     codes = sk.select(keys)
@@ -586,7 +730,11 @@ def _reduce(
         shown=pl.col("shown").sum(),
         missed=pl.col("missed").sum(),
         problems=pl.col("problem").sum(),
-        **{f"mean_{c}": pl.col(c).mean() for c in _STRETCH},
+        **{
+            f"mean_{c}": (pl.col(c) * pl.col("weight")).sum()
+            / pl.col("weight").filter(pl.col(c).is_not_null()).sum()
+            for c in _STRETCH
+        },
         **{f"ids_{k}": pl.col("contact_id").filter(pl.col(k)).sort() for k in _ID_LISTS},
     )
     f, coded, cids = _coded(s, findings)
@@ -666,6 +814,8 @@ def _reduce(
         best = tuple(r[c] for c in _FINDING_COLS) if r["turn"] is not None else None
         contacts = tuple(map(cids.__getitem__, r["contacts"]))
         wk.groups[r["key"]] = _Group(r["count"], contacts, best)
+    if turns is not None and turns.height:
+        _add_replies(out, stats, turns)
     for r in ends.iter_rows(named=True):
         row = (
             (r["contact_id_f"], *(r[c] for c in _FINDING_COLS[1:]), r["signal"])
@@ -677,18 +827,45 @@ def _reduce(
     return out
 
 
+def _add_replies(out: dict[str, _Agent], stats: pl.DataFrame, turns: pl.DataFrame) -> None:
+    """For each tip quoting a customer turn: the agent's next turn in that contact."""
+    asked = stats.filter(pl.col("speaker") == "customer").select(
+        "agent_id", "key", "contact_id", asked="turn"
+    )
+    if not asked.height:
+        return
+    agent_turns = turns.filter(pl.col("speaker") == "agent").select(
+        "agent_id", "contact_id", pl.col("turn").cast(pl.Int64), pl.col("text").fill_null("")
+    )
+    replies = (
+        asked.with_columns(pl.col("asked").cast(pl.Int64))
+        .join(agent_turns, on=["agent_id", "contact_id"])
+        .filter(pl.col("turn") > pl.col("asked"))
+        .sort("turn")
+        .unique(["agent_id", "key"], keep="first", maintain_order=True)
+    )
+    for r in replies.iter_rows(named=True):
+        if r["agent_id"] in out:
+            out[r["agent_id"]].replies[r["key"]] = (r["contact_id"], r["turn"], r["text"])
+
+
 def coach_agents(
     scores: pl.DataFrame,
     findings: pl.DataFrame,
     *,
     turns: pl.DataFrame | None = None,
     contact_dates: Mapping[str, str] | None = None,
+    strength_floor: float = STRENGTH_FLOOR,
 ) -> dict[str, Coaching]:
-    """Coaching content for every agent in ``scores`` at once, keyed by agent id."""
+    """Coaching content for every agent in ``scores`` at once, keyed by agent id; a strength
+    needs its criterion's week mean at ``strength_floor`` or more (the rubric's "meets")."""
     dates = contact_dates or {}
     reduced = _reduce(scores, findings, turns)
     agents = scores["agent_id"].unique().to_list()
-    return {aid: _coaching(reduced.get(aid, _Agent()), dates) for aid in agents}
+    return {
+        aid: _coaching(replace(reduced.get(aid, _Agent()), floor=strength_floor), dates)
+        for aid in agents
+    }
 
 
 def coach_agent(

@@ -227,6 +227,31 @@ class ContextConfig(_Strict):
     """Customer wording that changes how the next agent turn reads."""
 
     customer_retry: list[Regex] = Field(default_factory=list)
+    # wording of a customer who is contacting again about the same thing (coaching picks)
+    repeat_contact: list[Regex] = Field(default_factory=list)
+
+
+class BandsConfig(_Strict):
+    """Performance bands on a 0-100 score: below ``meets_from`` needs improvement, from
+    ``exceeds_from`` exceeds, between them meets expectations."""
+
+    meets_from: Points = 60
+    exceeds_from: Points = 85
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Refuse bands that overlap (checked after both thresholds are read)."""
+        if self.exceeds_from <= self.meets_from:
+            raise ValueError(
+                f"exceeds_from ({self.exceeds_from}) must be above meets_from ({self.meets_from})"
+            )
+
+    def band(self, score: float | None) -> str | None:
+        """The band a score falls in (None for no score)."""
+        if score is None:
+            return None
+        if score >= self.exceeds_from:
+            return "exceeds"
+        return "meets" if score >= self.meets_from else "needs improvement"
 
 
 class Rubric(_Strict):
@@ -247,6 +272,7 @@ class Rubric(_Strict):
     sympathy_overload: SympathyConfig = SympathyConfig()
     hospitality: HospitalityConfig = HospitalityConfig()
     context: ContextConfig = ContextConfig()
+    bands: BandsConfig = BandsConfig()
     signals: dict[str, SignalSpec] = Field(default_factory=dict)
 
     def signal(self, name: str) -> SignalSpec:

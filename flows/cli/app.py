@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from flows.cli import demo, evaluate, generate, run, score, serve
+from flows.cli import demo, evaluate, generate, run, sample_size, score, serve
 from flows.config.prefect_env import configure_prefect_defaults
 
 # Before any command imports Prefect: the defaults are read once, at Prefect's first import.
@@ -21,6 +21,7 @@ app.command(name="generate")(generate.generate)
 app.command(name="demo")(demo.demo)
 app.command(name="score")(score.score_command)
 app.command(name="serve")(serve.serve)
+app.command(name="sample-size")(sample_size.sample_size)
 app.command(name="eval")(evaluate.evaluate)
 
 if __name__ == "__main__":

@@ -29,6 +29,9 @@ def run(
     output_prefix: Annotated[str | None, typer.Option(help="Output prefix.")] = None,
     out_dir: Annotated[Path | None, typer.Option(help="Local copy of the outputs.")] = None,
     sample: Annotated[str | None, typer.Option(help="Contacts per agent, or 'all'.")] = None,
+    sample_policy: Annotated[
+        str | None, typer.Option(help="random, or stratified (upset customers get a share).")
+    ] = None,
     timezone: Annotated[str | None, typer.Option(help="Zone of the week's bounds.")] = None,
     rubric: Annotated[Path | None, typer.Option(help="Rubric YAML file.")] = None,
     page_size: Annotated[str | None, typer.Option(help="A4 or Letter.")] = None,
@@ -66,6 +69,7 @@ def run(
             output_prefix=output_prefix,
             out_dir=out_dir,
             sample=sample,
+            sample_policy=sample_policy,
             timezone=timezone,
             rubric=rubric,
             page_size=page_size,

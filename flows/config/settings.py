@@ -32,6 +32,12 @@ class Settings(BaseSettings):
         6.0, gt=0, description="hours after which a week's lock counts as left by a dead run"
     )
     sample: str = Field("5", description="contacts per agent, or 'all'")
+    sample_policy: Literal["random", "stratified"] = Field(
+        "stratified", description="random, or stratified: upset customers get a share"
+    )
+    coaching_picks: int = Field(
+        0, ge=0, description="extra contacts per agent picked for coaching, never in a mean"
+    )
     timezone: str = Field("UTC", description="zone that defines the week's boundaries")
     rubric: Path | None = Field(None, description="rubric YAML (default: the packaged one)")
     page_size: Literal["A4", "Letter"] = Field("A4", description="scorecard paper size")

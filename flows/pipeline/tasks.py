@@ -19,6 +19,7 @@ from prefect.utilities.annotations import quote
 from checks.criteria.results import ScoredBatch, empty_batch
 from checks.criteria.scoring import score_turns
 from checks.rubric.rubric import Rubric
+from checks.signals.distress_screen import distressed_contacts
 from checks.transcripts.transcript import CONTACTS_SCHEMA
 from flows.config.settings import Settings
 from flows.config.weeks import IsoWeek, day_prefix
@@ -44,6 +45,7 @@ from flows.render.pdf import (
 from flows.report.history import read_history
 from flows.report.model import WeekReport, published_scores_table
 from flows.runtime.io_threads import IOThreads, RunStopped, stopping
+from flows.select.coaching_picks import with_coaching_picks
 from flows.select.ledger import (
     WeekSelection,
     select_week,
@@ -179,11 +181,18 @@ def load_shard(
 
 @task(name="sample", cache_policy=NO_CACHE)
 def sample_week(
-    shard: LoadedShard, listing: Listing, settings: Settings, week: IsoWeek
+    shard: LoadedShard, listing: Listing, settings: Settings, week: IsoWeek, rubric: Rubric
 ) -> WeekSelection:
-    """Decide each contact's state and draw the reproducible per-agent sample."""
+    """Decide each contact's state, draw the reproducible per-agent sample (upset customers
+    get a share under the stratified policy) and add the coaching picks apart from it."""
     start, end = week.utc_bounds(settings.timezone)
-    return select_week(
+
+    def distressed(candidates: pl.DataFrame) -> pl.Series:
+        # only the candidates' turns: contacts outside the week or unattributed are never drawn
+        mine = shard.turns.join(candidates.select("contact_id"), on="contact_id", how="semi")
+        return distressed_contacts(mine, rubric)
+
+    selection = select_week(
         shard.contacts,
         shard.quarantined,
         week=str(week),
@@ -191,6 +200,11 @@ def sample_week(
         end=end,
         sample_size=settings.sample_size,
         duplicate_keys=listing.duplicates,
+        policy=settings.sample_policy,
+        distressed=distressed,
+    )
+    return with_coaching_picks(
+        selection, shard.contacts, shard.turns, rubric, str(week), settings.coaching_picks
     )
 
 

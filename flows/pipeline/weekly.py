@@ -40,6 +40,7 @@ from flows.pipeline.tasks import (
 from flows.publish.manifest import Manifest, build_manifest
 from flows.publish.publish import week_prefix
 from flows.publish.spreadsheet import spreadsheet_safe_csv
+from flows.report.agent_table import AGENT_TABLE_FILE, agent_table
 from flows.report.file_names import scorecard_file_name
 from flows.report.model import WeekReport, build_week_report, published_scores_table
 from flows.report.team_scope import team_summary_files
@@ -74,11 +75,11 @@ def audit_week(iso: IsoWeek, settings: Settings, run: AuditRun) -> dict[str, Any
     with run.clock("loading"):
         listing, loaded = load_week(execution, settings, listing, agents)
     with run.clock("sampling"):
-        selection = sample_week(opaque(loaded), opaque(listing), settings, iso)
+        selection = sample_week(opaque(loaded), opaque(listing), settings, iso, rubric)
     with run.clock("scoring"):
-        week_turns = sampled_turns(loaded.contacts, loaded.turns, selection.sampled)
+        week_turns = sampled_turns(loaded.contacts, loaded.turns, selection.to_score)
         del loaded  # the week's unsampled turns are no longer needed
-        scored = score_week(execution, week_turns, selection.sampled, rubric)
+        scored = score_week(execution, week_turns, selection.to_score, rubric)
         selection = mark_unsupported_language(selection, scored.scores)
     with ExitStack() as stack:
         render_week = stack.enter_context(execution.renderer())  # warms up during the report
@@ -163,7 +164,7 @@ def report_week(
         Quarantine(r["key"], r["reason"])
         for r in selection.ledger.filter(pl.col("state") == "quarantined").iter_rows(named=True)
     ]
-    table = published_scores_table(str(iso), scored.scores, selection.sampled)
+    table = published_scores_table(str(iso), scored.scores, selection.to_score)
     report = build_week_report(
         week=str(iso),
         table=table,
@@ -174,6 +175,7 @@ def report_week(
         code_version=code_version(),
         timezone=settings.timezone,
         turns=week_turns,
+        bands=rubric.bands,
     )
     manifest = build_manifest(
         settings,
@@ -189,6 +191,7 @@ def report_week(
         "scores.parquet": _parquet(table),
         "scores.csv": spreadsheet_safe_csv(table),
         "ledger.csv": spreadsheet_safe_csv(selection.ledger),
+        AGENT_TABLE_FILE: spreadsheet_safe_csv(agent_table(report)),
     }
     return ReportedWeek(report, table, tables, manifest)
 

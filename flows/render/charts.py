@@ -73,21 +73,31 @@ class CriterionBar:
 
     fill_mm: float
     tick_mm: float | None  # the median tick's left edge, from the end of the fill
+    # the 90% interval's box: left edge from the end of the fill, and its width
+    range_mm: tuple[float, float] | None = None
 
 
 def criterion_bar(
-    score: float | None, team_median: float | None, width_mm: float = BAR_MM
+    score: float | None,
+    team_median: float | None,
+    width_mm: float = BAR_MM,
+    interval: tuple[float, float] | None = None,
 ) -> CriterionBar:
-    """Geometry of one criterion's bar (score) and team-median tick, in millimetres."""
+    """Geometry of one criterion's bar (score), team-median tick and 90% interval box (low,
+    high), in millimetres."""
     # Borders and solid boxes, not gradients or SVG: those cost WeasyPrint ~5-10% of a scorecard.
     s = 0.0 if score is None else max(0.0, min(100.0, score))
     fill = round(width_mm * s / 100.0, 2)
+    span = None
+    if interval is not None:
+        lo, hi = (width_mm * max(0.0, min(100.0, v)) / 100.0 for v in interval)
+        span = (round(lo - fill, 2), round(max(hi - lo, TICK_MM), 2))
     if team_median is None:
-        return CriterionBar(fill, None)
+        return CriterionBar(fill, None, span)
     m = max(0.0, min(100.0, team_median))
     centre = width_mm * m / 100.0
     left = max(0.0, min(width_mm - TICK_MM, centre - TICK_MM / 2))
-    return CriterionBar(fill, round(left - fill, 2))
+    return CriterionBar(fill, round(left - fill, 2), span)
 
 
 def _spread(ys: list[float], gap: float, lo: float, hi: float) -> list[float]:
@@ -125,12 +135,37 @@ def _marker(shape: str, x: float, y: float, r: float) -> str:
     return f"M{b} {d}L{c} {e}L{b} {f}L{a} {e}Z"
 
 
+def _band(
+    lows: Sequence[float | None], highs: Sequence[float | None], px: Any, py: Any
+) -> list[str]:
+    """Paths of the overall's 90% band: one shape per run of weeks with an interval."""
+    shapes: list[str] = []
+    run: list[int] = []
+    for i in [*range(len(lows)), -1]:
+        if i >= 0 and lows[i] is not None and highs[i] is not None:
+            run.append(i)
+            continue
+        if len(run) == 1:  # a lone week: a short bar
+            j = run[0]
+            x0, x1 = px(j) - 3.5, px(j) + 3.5
+            top, bottom = py(highs[j]), py(lows[j])
+            shapes.append(f"M{_num(x0)} {_num(top)}H{_num(x1)}V{_num(bottom)}H{_num(x0)}Z")
+        elif run:
+            upper = [f"{_num(px(j))} {_num(py(highs[j]))}" for j in run]
+            lower = [f"{_num(px(j))} {_num(py(lows[j]))}" for j in reversed(run)]
+            shapes.append("M" + "L".join(upper + lower) + "Z")
+        run = []
+    return shapes
+
+
 def trend_svg(
     weeks: Sequence[str],
     series: Mapping[str, Sequence[float | None]],
     labels: Mapping[str, str],
+    band: tuple[Sequence[float | None], Sequence[float | None]] | None = None,
 ) -> str:
-    """Weekly lines (overall bold, criteria dashed); says so when there is no history yet."""
+    """Weekly lines (overall bold, criteria dashed) over the overall's 90% band (low, high per
+    week) when given; says so when there is no history yet."""
     left, right, top, bottom = 24.0, 232.0, 8.0, 118.0
     n = len(weeks)
     step = (right - left) / max(n - 1, 1)
@@ -159,6 +194,13 @@ def trend_svg(
             f'<text x="{_num(px(i))}" y="{_num(bottom + 12)}" text-anchor="middle" '
             f'fill="{MUTED}">{html.escape(w.split("-")[-1])}</text>'
         )
+    if band is not None:
+        shapes = _band(band[0], band[1], px, py)
+        if shapes:
+            out.append(
+                f'<path d="{"".join(shapes)}" fill="{ACCENT}" fill-opacity="0.16" '
+                f'stroke="{ACCENT}" stroke-opacity="0.35" stroke-width="0.5"/>'
+            )
     ends: list[tuple[str, float]] = []
     for key in ("hospitality", "sympathy_overload", "compassion", "empathy", "overall"):
         values = series.get(key)

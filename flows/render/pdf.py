@@ -24,6 +24,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from checks.criteria.intervals import LEVEL, MIN_CONTACTS, TOO_FEW, Interval
 from flows.render import charts
 from flows.report.file_names import TEAM_SUMMARY_FILE as TEAM_SUMMARY_FILE  # re-exported
 from flows.report.file_names import scorecard_file_name as scorecard_file_name  # re-exported
@@ -97,6 +98,15 @@ def _fmt_change(value: float | None) -> str:
     return f"+{rounded}" if rounded > 0 else f"−{abs(rounded)}"
 
 
+def _fmt_interval(value: Interval | None) -> str:
+    return TOO_FEW if value is None else value.label()
+
+
+def _noise(verdict: str | None) -> str:
+    """A change's verdict as the few words beside its number."""
+    return {"within_noise": "within noise", "too_few": TOO_FEW}.get(verdict or "", "")
+
+
 def _direction(value: float | None) -> str:
     if value is None or round(value) == 0:
         return "flat"
@@ -117,6 +127,8 @@ def environment() -> jinja2.Environment:
     env.filters["change"] = _fmt_change
     env.filters["figures"] = _figures
     env.filters["direction"] = _direction
+    env.filters["interval"] = _fmt_interval
+    env.filters["noise"] = _noise
     return env
 
 
@@ -194,9 +206,18 @@ def scorecard_context(card: AgentCard) -> dict[str, Any]:
         "card": card,
         "created": _iso(card.generated_at),
         "criterion_bars": {
-            c.key: charts.criterion_bar(c.score, c.team_median) for c in card.criteria
+            c.key: charts.criterion_bar(
+                None if c.too_few else c.score,
+                c.team_median,
+                interval=None if c.interval is None else (c.interval.low, c.interval.high),
+            )
+            for c in card.criteria
         },
-        "trend_chart": charts.trend_svg(weeks, series, labels),
+        "trend_chart": charts.trend_svg(
+            weeks, series, labels, band=([p.low for p in card.trend], [p.high for p in card.trend])
+        ),
+        "too_few": TOO_FEW,
+        "level": f"{LEVEL:.0%}",
         # report_data keeps the lowest-scoring few in date order; scores.csv has them all
         "contacts": card.contacts,
         "more_contacts": max(0, card.contacts_sampled - len(card.contacts)),
@@ -216,6 +237,9 @@ def render_team_summary_html(team: TeamSummary) -> str:
         .get_template("team_summary.html.j2")
         .render(
             team=team,
+            too_few=TOO_FEW,
+            min_contacts=MIN_CONTACTS,
+            level=f"{LEVEL:.0%}",
             created=_iso(team.generated_at),
             distribution_chart=dist,
             max_flags=MAX_FLAGS_LISTED,

@@ -11,7 +11,7 @@ TEAM_SUMMARY_STEM: Final = "team-summary"
 TEAM_SUMMARY_FILE: Final = TEAM_SUMMARY_STEM + ".pdf"
 # Names of the week's own files (any extension), which no scorecard may take.
 RESERVED_STEMS: Final = frozenset(
-    {"team-summary", "scores", "ledger", "manifest", "index", "readme", "lock"}
+    {"team-summary", "scores", "ledger", "manifest", "index", "readme", "lock", "agents"}
 )
 SLUG_MAX_CHARS: Final = 64  # a readable start of the id; with the hash, names stay < 90 bytes
 ID_HASH_CHARS: Final = 12  # 48 bits of sha256: a collision in a week's agents is not credible

@@ -11,17 +11,30 @@ from typing import Any, Final
 import polars as pl
 
 from checks.coaching.coaching import Coaching, coach_agents
+from checks.criteria.intervals import (
+    LEVEL,
+    MIN_CONTACTS,
+    ChangeVerdict,
+    Interval,
+    change_verdict,
+    describe_change,
+    interval,
+)
 from checks.criteria.results import SCORES_SCHEMA
+from checks.rubric.rubric import BandsConfig
 from checks.transcripts.pii import mask_pii, mask_pii_expr
 from checks.transcripts.transcript import CRITERIA
 from flows.config.weeks import IsoWeek
 from flows.report.file_names import scorecard_file_name
+from flows.select.coaching_picks import PICK_BECAUSE_PREFIX, PICK_STATE
 
 TREND_WEEKS: Final = 8
 # Contacts listed on a card: the lowest-scoring ones (each row costs ~1% of a scorecard's
 # render time); scores.csv has every contact.
 CARD_CONTACT_ROWS: Final = 5
 OVERLOAD_CONTROL_BELOW: Final = 70.0
+# One missed upset customer is a moment to coach, not a pattern to flag a QA lead about.
+MISSED_EMPATHY_FLAG_AT: Final = 2
 
 CRITERION_LABELS: Final[Mapping[str, str]] = {
     "empathy": "Empathy",
@@ -45,6 +58,9 @@ PUBLISHED_SCORES_SCHEMA: Final = pl.Schema(
         ("started_at", pl.Datetime("us", "UTC")),
         ("channel", pl.String()),
         ("scorecard", pl.String()),  # the file name of the agent's PDF (see file_names)
+        # inverse of the contact's chance of being drawn (week means are weighted by it)
+        ("weight", pl.Float64()),
+        ("sampled_because", pl.String()),
     ]
 )
 
@@ -59,6 +75,13 @@ class CriterionScore:
     score: float | None
     team_median: float | None
     applied: int
+    interval: Interval | None = None  # None: fewer than MIN_CONTACTS contacts it applied to
+    band: str | None = None  # performance band from the rubric
+
+    @property
+    def too_few(self) -> bool:
+        """Whether the criterion applied to too few contacts to show a number."""
+        return self.interval is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +100,8 @@ class TrendPoint:
     week: str
     overall: float | None
     criteria: Mapping[str, float | None]
+    low: float | None = None  # the overall's 90% interval
+    high: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +125,7 @@ class ContactRow:
     criteria: Mapping[str, float | None]
     overall: float | None
     flags: tuple[str, ...]
+    why: str = ""  # why a coaching pick was picked
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +154,13 @@ class AgentCard:
     footnote: str
     # Sampled contacts not scored for their language (language, contacts): named, never averaged.
     unsupported_languages: tuple[tuple[str, int], ...] = ()
+    overall_interval: Interval | None = None
+    change_verdict: ChangeVerdict | None = None  # None when there is no earlier week
+    change_text: str = ""  # describe_change's wording
+    band: str | None = None
+    rests_on: str = ""  # what the week rests on, e.g. "5 contacts, 1 with an upset customer"
+    # contacts picked for coaching beside the sample: scored, listed apart, never in a mean
+    coaching_picks: tuple[ContactRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +187,9 @@ class TeamAgentRow:
     change: float | None
     criteria: Mapping[str, float | None]
     flags: tuple[str, ...]
+    interval: Interval | None = None
+    change_verdict: ChangeVerdict | None = None
+    too_few: tuple[str, ...] = ()  # criteria that applied to too few contacts to show
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +224,7 @@ class TeamSummary:
     # Sampled contacts not scored because the rubric has no phrase lists for their language:
     # (language, contacts), most first.
     unsupported_languages: tuple[tuple[str, int], ...] = ()
+    width_line: str = ""  # how wide an agent's overall interval typically is this week
     # The one team this summary covers (flows/report/team_scope.py), None for the whole week.
     scope: str | None = None
 
@@ -225,9 +262,13 @@ def week_dates_label(week: str) -> str:
 
 def published_scores_table(week: str, scores: pl.DataFrame, contacts: pl.DataFrame) -> pl.DataFrame:
     """The week's machine-readable score table (PUBLISHED_SCORES_SCHEMA), PII masked."""
-    meta = contacts.select("contact_id", "agent_name", "team", "started_at", "channel").unique(
-        "contact_id", keep="first", maintain_order=True
-    )
+    sampling = [
+        pl.col(c) if c in contacts.columns else pl.lit(None, PUBLISHED_SCORES_SCHEMA[c]).alias(c)
+        for c in ("weight", "sampled_because")
+    ]
+    meta = contacts.select(
+        "contact_id", "agent_name", "team", "started_at", "channel", *sampling
+    ).unique("contact_id", keep="first", maintain_order=True)
     table = (
         scores.cast(dict(SCORES_SCHEMA))  # type: ignore[arg-type]
         .join(meta, on="contact_id", how="left")
@@ -237,6 +278,11 @@ def published_scores_table(week: str, scores: pl.DataFrame, contacts: pl.DataFra
             mask_pii_expr("team").alias("team"),
             mask_pii_expr("channel").alias("channel"),
         )
+    )
+    # coaching picks keep their scores but never count as scored (see scored_rows)
+    pick = pl.col("sampled_because").fill_null("").str.starts_with(PICK_BECAUSE_PREFIX)
+    table = table.with_columns(
+        state=pl.when(pick).then(pl.lit(PICK_STATE)).otherwise(pl.col("state"))
     )
     # only agents with a card (a scored contact): the others' rows name no file
     agents = scored_rows(table)["agent_id"].unique().drop_nulls().to_list()
@@ -286,12 +332,47 @@ def _unsupported_languages(
     return tuple(week.iter_rows()), per_agent
 
 
+def _weight() -> pl.Expr:
+    # tables from before weights (and hand-built ones) count every contact alike
+    return pl.col("weight").fill_null(1.0)
+
+
+def _weighted_mean(col: str) -> pl.Expr:
+    """Mean of a column weighted by inverse selection probability, N/A rows left out."""
+    w = pl.when(pl.col(col).is_not_null()).then(_weight())
+    return ((pl.col(col) * w).sum() / w.sum()).alias(col)
+
+
+def _with_weight(table: pl.DataFrame) -> pl.DataFrame:
+    if "weight" in table.columns:
+        return table
+    return table.with_columns(weight=pl.lit(None, pl.Float64))
+
+
 def _agent_means(table: pl.DataFrame, by: Sequence[str]) -> pl.DataFrame:
-    return table.group_by(by).agg(
-        pl.len().alias("n"),
-        pl.col("overall").mean(),
-        *[pl.col(c).mean() for c in CRITERIA],
+    return (
+        _with_weight(table)
+        .group_by(by)
+        .agg(
+            pl.len().alias("n"),
+            _weighted_mean("overall"),
+            *[_weighted_mean(c) for c in CRITERIA],
+        )
     )
+
+
+def _agent_intervals(
+    table: pl.DataFrame, by: Sequence[str]
+) -> dict[tuple[Any, ...], dict[str, Interval | None]]:
+    """90% intervals of the overall and every criterion per group (weighted like the means)."""
+    keys = ("overall", *CRITERIA)
+    lists = (
+        _with_weight(table)
+        .group_by(by)
+        .agg(_w=_weight(), **{k: pl.col(k) for k in keys})
+        .iter_rows(named=True)
+    )
+    return {tuple(r[b] for b in by): {k: interval(r[k], r["_w"]) for k in keys} for r in lists}
 
 
 def _f(v: Any) -> float | None:
@@ -416,7 +497,8 @@ def _footnote(rubric_version: str, code_version: str) -> str:
     return (
         "How scores are made: rubric checks read each sampled transcript and score every "
         "criterion 0–100 (N/A where it does not apply); a contact's overall is the weighted mean "
-        "of its applicable criteria and the week is the mean over sampled contacts. "
+        "of its applicable criteria and the week is the mean over sampled contacts, weighted "
+        "for how they were drawn, with its 90% range. "
         f"Rubric {rubric_version} · Rapport {code_version}."
     )
 
@@ -427,18 +509,75 @@ def _local(col: str, tz: str, fmt: str) -> pl.Expr:
 
 def _history(
     history: pl.DataFrame, week: str
-) -> tuple[dict[str, list[TrendPoint]], dict[str, tuple[str, float | None]]]:
+) -> tuple[dict[str, list[TrendPoint]], dict[str, tuple[str, float | None, Interval | None]]]:
     hist = scored_rows(history.filter(pl.col("week") < week)) if history.height else history
     trend: dict[str, list[TrendPoint]] = {}
-    prev: dict[str, tuple[str, float | None]] = {}
+    prev: dict[str, tuple[str, float | None, Interval | None]] = {}
     if not hist.height:
         return trend, prev
     means = _agent_means(hist, ["agent_id", "week"]).sort("agent_id", "week")
+    spans = _agent_intervals(hist, ["agent_id", "week"])
     for r in means.iter_rows(named=True):
-        point = TrendPoint(r["week"], _f(r["overall"]), {c: _f(r[c]) for c in CRITERIA})
+        iv = spans[(r["agent_id"], r["week"])]["overall"]
+        point = TrendPoint(
+            r["week"],
+            _f(r["overall"]),
+            {c: _f(r[c]) for c in CRITERIA},
+            None if iv is None else iv.low,
+            None if iv is None else iv.high,
+        )
         trend.setdefault(r["agent_id"], []).append(point)
-        prev[r["agent_id"]] = (r["week"], _f(r["overall"]))
+        prev[r["agent_id"]] = (r["week"], _f(r["overall"]), iv)
     return trend, prev
+
+
+def _coaching_pick_rows(table: pl.DataFrame, timezone: str) -> dict[str, tuple[ContactRow, ...]]:
+    """Each agent's coaching picks as card rows, in date order, with why they were picked."""
+    if "state" not in table.columns:
+        return {}
+    rows = (
+        table.filter(pl.col("state") == PICK_STATE)
+        .sort("agent_id", "started_at", "contact_id", nulls_last=True)
+        .select(
+            "agent_id",
+            "contact_id",
+            _local("started_at", timezone, "%a %d %b %H:%M").alias("when"),
+            pl.col("channel").fill_null(""),
+            *CRITERIA,
+            "overall",
+            _flag_bits().alias("bits"),
+            pl.col("sampled_because").str.strip_prefix(PICK_BECAUSE_PREFIX).alias("why"),
+        )
+    )
+    out: dict[str, list[ContactRow]] = {}
+    cache: dict[int, tuple[str, ...]] = {}
+    n = len(CRITERIA)
+    for aid, cid, when, channel, *cells, bits, why in rows.iter_rows():
+        crit = dict(zip(CRITERIA, cells[:n], strict=True))
+        row = ContactRow(cid, when, channel, crit, cells[n], _flags_of(bits, cache), why or "")
+        out.setdefault(aid, []).append(row)
+    return {aid: tuple(v) for aid, v in out.items()}
+
+
+def rests_on(contacts: int, upset: int) -> str:
+    """What a week's numbers rest on, e.g. ``5 contacts, 1 with an upset customer``."""
+    base = f"{contacts} contact{'s' if contacts != 1 else ''}"
+    if not upset:
+        return f"{base}, none with an upset customer"
+    return f"{base}, {upset} with an upset customer"
+
+
+def typical_width_line(intervals: Sequence[Interval | None], contacts: Sequence[int]) -> str:
+    """One line on how sure the week's overall scores are: the median ± at the median sample."""
+    halves = sorted(iv.high - iv.low for iv in intervals if iv is not None)
+    if not halves:
+        return f"Too few contacts per agent to tell how sure the scores are (under {MIN_CONTACTS})."
+    typical = statistics.median(halves) / 2
+    n = int(statistics.median(contacts)) if contacts else 0
+    return (
+        f"How sure: with {n} contacts an agent's overall is typically good to ±{typical:.0f} "
+        f"points ({LEVEL:.0%} interval); a change or a gap inside that is noise."
+    )
 
 
 def build_week_report(
@@ -453,6 +592,7 @@ def build_week_report(
     timezone: str = "UTC",
     turns: pl.DataFrame | None = None,
     generated_at: datetime | None = None,
+    bands: BandsConfig | None = None,
 ) -> WeekReport:
     """Build every agent card and the team summary for one ISO week from its published score
     table (published_scores_table), so the PDFs and scores.csv show the same numbers. Contacts
@@ -461,7 +601,12 @@ def build_week_report(
     # creation date comes from this), so by default a week's files are dated by its end.
     generated = generated_at or IsoWeek.parse(week).bounds(timezone)[1].astimezone(UTC)
     unsupported, unsupported_by_agent = _unsupported_languages(table)
+    picks = _coaching_pick_rows(table, timezone)
     table = scored_rows(table)
+    # a coaching pick's findings must not feed the coaching counts of the sample
+    findings = findings.join(table.select("contact_id"), on="contact_id", how="semi")
+    bands = bands or BandsConfig()
+    spans = _agent_intervals(table, ["agent_id"])
     dates_label = week_dates_label(week)
     now_means = {r["agent_id"]: r for r in _agent_means(table, ["agent_id"]).iter_rows(named=True)}
     counts = {r["agent_id"]: r for r in _agent_counts(table).iter_rows(named=True)}
@@ -497,7 +642,11 @@ def build_week_report(
     )
     cdates = dict(zip(rows["contact_id"].to_list(), rows["day"].to_list(), strict=True))
     coaching = coach_agents(
-        table.select(SCORES_SCHEMA.names()), findings, turns=turns, contact_dates=cdates
+        _with_weight(table).select(*SCORES_SCHEMA.names(), "weight"),
+        findings,
+        turns=turns,
+        contact_dates=cdates,
+        strength_floor=bands.meets_from,
     )
     flag_cache: dict[int, tuple[str, ...]] = {}
     contact_rows: dict[str, list[ContactRow]] = {}
@@ -526,17 +675,33 @@ def build_week_report(
         m, k = now_means[aid], counts[aid]
         n_rows = int(k["n"])
         overall = _f(m["overall"])
-        prev_week, prev_overall = prev.get(aid, (None, None))
+        prev_week, prev_overall, prev_iv = prev.get(aid, (None, None, None))
         change = None if overall is None or prev_overall is None else overall - prev_overall
+        ivs = spans[(aid,)]
+        verdict = None if change is None else change_verdict(ivs["overall"], prev_iv)
         tmed = team_median[teams[aid]]
         criteria = tuple(
             CriterionScore(
-                c, CRITERION_LABELS[c], CRITERION_HINTS[c], _f(m[c]), tmed[c], k[f"applied_{c}"]
+                c,
+                CRITERION_LABELS[c],
+                CRITERION_HINTS[c],
+                _f(m[c]),
+                tmed[c],
+                k[f"applied_{c}"],
+                ivs[c],
+                bands.band(_f(m[c])) if ivs[c] is not None else None,
             )
             for c in CRITERIA
         )
         opp = Opportunities(k["shown"], k["missed"], n_rows - k["shown"] - k["missed"])
-        now_point = TrendPoint(week, overall, {c: _f(m[c]) for c in CRITERIA})
+        oiv = ivs["overall"]
+        now_point = TrendPoint(
+            week,
+            overall,
+            {c: _f(m[c]) for c in CRITERIA},
+            None if oiv is None else oiv.low,
+            None if oiv is None else oiv.high,
+        )
         trend = (*trend_hist.get(aid, [])[-(TREND_WEEKS - 1) :], now_point)
         cards.append(
             AgentCard(
@@ -561,12 +726,25 @@ def build_week_report(
                 contacts=tuple(contact_rows.get(aid, ())),
                 footnote=footnote,
                 unsupported_languages=unsupported_by_agent.get(aid, ()),
+                overall_interval=oiv,
+                change_verdict=verdict,
+                change_text=(
+                    "first week on file"
+                    if change is None
+                    else describe_change(oiv, prev_iv, had_previous=True)
+                ),
+                band=bands.band(overall),
+                rests_on=rests_on(n_rows, int(k["shown"]) + int(k["missed"])),
+                coaching_picks=picks.get(aid, ()),
             )
         )
         flags = []
         control = _f(m["sympathy_overload"])
         piles, heavy = int(k["piles"]), int(k["heavy"])
-        if (control is not None and control < OVERLOAD_CONTROL_BELOW) or piles + heavy >= 2:
+        # Flag only on evidence: the whole interval below the line, or the behaviour seen in
+        # at least two contacts; a mean below the line from a few contacts is not enough.
+        civ = ivs["sympathy_overload"]
+        if (civ is not None and civ.high < OVERLOAD_CONTROL_BELOW) or piles + heavy >= 2:
             flags.append("sympathy overload")
             ctl = "N/A" if control is None else f"{control:.0f}"
             overload_flags.append(
@@ -579,7 +757,7 @@ def build_week_report(
                 )
             )
         opps = opp.needed_shown + opp.needed_missed
-        if opp.needed_missed and opp.needed_missed >= opp.needed_shown:
+        if opp.needed_missed >= MISSED_EMPATHY_FLAG_AT and opp.needed_missed >= opp.needed_shown:
             flags.append("missed empathy")
             empathy_flags.append(
                 AgentFlag(
@@ -597,8 +775,12 @@ def build_week_report(
                 n_rows,
                 overall,
                 change,
-                {c: _f(m[c]) for c in CRITERIA},
+                # a criterion on too few contacts shows no number here either (as on the card)
+                {c: None if ivs[c] is None else _f(m[c]) for c in CRITERIA},
                 tuple(flags),
+                oiv,
+                verdict,
+                tuple(c for c in CRITERIA if ivs[c] is None and m[c] is not None),
             )
         )
 
@@ -636,5 +818,8 @@ def build_week_report(
         quarantined=tuple((k, mask_pii(r)) for k, r in quarantined),
         footnote=footnote,
         unsupported_languages=unsupported,
+        width_line=typical_width_line(
+            [r.interval for r in team_rows], [r.contacts for r in team_rows]
+        ),
     )
     return WeekReport(week=week, agents=cards, team=summary)

@@ -4,7 +4,7 @@ dropped."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
@@ -12,12 +12,13 @@ from typing import Final
 import polars as pl
 
 from flows.ingest.formats import Quarantine
-from flows.select.sampling import sample_per_agent
+from flows.select.sampling import SamplePolicy, sample_per_agent
 
 STATES: Final = (
     "scored",
     "unsupported_language",  # sampled, but in a language the rubric has no phrase lists for
     "not_sampled",
+    "coaching_pick",  # not in the sample, scored for coaching only (never in a mean)
     "duplicate",
     "unattributed",
     "outside_week",
@@ -39,7 +40,16 @@ class WeekSelection:
     """The ledger of the week and the contact ids chosen for scoring."""
 
     ledger: pl.DataFrame
-    sampled: pl.DataFrame  # contact rows (CONTACTS_SCHEMA) chosen for scoring
+    # contact rows (CONTACTS_SCHEMA) chosen for scoring, plus weight and sampled_because
+    sampled: pl.DataFrame
+    picks: pl.DataFrame | None = None  # coaching picks (same columns), scored apart
+
+    @property
+    def to_score(self) -> pl.DataFrame:
+        """The sample and the coaching picks: every contact to score."""
+        if self.picks is None or self.picks.is_empty():
+            return self.sampled
+        return pl.concat([self.sampled, self.picks], how="vertical_relaxed")
 
 
 def within(column: str, start: datetime, end: datetime) -> pl.Expr:
@@ -64,6 +74,8 @@ def select_week(
     end: datetime,
     sample_size: int | None,
     duplicate_keys: Mapping[str, str] | None = None,
+    policy: SamplePolicy = "random",
+    distressed: Callable[[pl.DataFrame], pl.Series] | None = None,
 ) -> WeekSelection:
     """Dedupe, drop contacts outside the week or without agent, sample, and record each state.
 
@@ -84,7 +96,7 @@ def select_week(
     unattributed = keep.filter(pl.col("agent_id").is_null())
     keep = keep.filter(pl.col("agent_id").is_not_null())
 
-    sampled = sample_per_agent(keep, week, sample_size)
+    sampled = sample_per_agent(keep, week, sample_size, policy=policy, distressed=distressed)
     not_sampled = keep.join(sampled.select("contact_id"), on="contact_id", how="anti")
 
     def rows(frame: pl.DataFrame, state: str, reason: str | None) -> pl.DataFrame:
@@ -177,4 +189,4 @@ def mark_unsupported_language(selection: WeekSelection, scores: pl.DataFrame) ->
         .select(LEDGER_SCHEMA.names())
         .sort("state", "key", "contact_id")
     )
-    return WeekSelection(ledger=ledger, sampled=selection.sampled)
+    return WeekSelection(ledger=ledger, sampled=selection.sampled, picks=selection.picks)

@@ -1,10 +1,29 @@
-"""Reproducible per-agent samples: the same week and agent always draw the same contacts."""
+"""Reproducible per-agent samples: the same week and agent always draw the same contacts.
+
+Two policies. ``random`` draws every contact alike. ``stratified`` (the default) guarantees
+contacts with an upset customer a share of each agent's sample, since empathy can only be judged
+where a customer needs it, and the rest at random; each sampled contact carries the inverse of
+its chance of being drawn (``weight``) so weighted week means stay unbiased, and a reason
+(``sampled_because``).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import math
+from collections.abc import Callable
+from typing import Final, Literal
 
 import polars as pl
+
+SamplePolicy = Literal["random", "stratified"]
+SAMPLE_POLICIES: Final = ("random", "stratified")
+# Share of an agent's sample kept for contacts with an upset customer (when they have any).
+DISTRESS_SHARE: Final = 0.4
+BECAUSE_ALL: Final = "every contact of the week"
+BECAUSE_RANDOM: Final = "random draw"
+BECAUSE_DISTRESS: Final = "upset customer (guaranteed share)"
+BECAUSE_REST: Final = "random draw among calm contacts"
 
 
 def sample_rank(week: str, agent_id: str, contact_id: str) -> str:
@@ -12,24 +31,74 @@ def sample_rank(week: str, agent_id: str, contact_id: str) -> str:
     return hashlib.sha256(f"{week}\x1f{agent_id}\x1f{contact_id}".encode()).hexdigest()
 
 
-def sample_per_agent(index: pl.DataFrame, week: str, size: int | None) -> pl.DataFrame:
+def distress_quota(size: int, contacts: int, distressed: int) -> int:
+    """How many of an agent's ``size`` draws go to their ``distressed`` contacts (of
+    ``contacts``): at least DISTRESS_SHARE of the sample, at least their proportional share,
+    never more than there are, and enough that the calm ones can fill the rest."""
+    if size >= contacts:
+        return distressed
+    calm = contacts - distressed
+    quota = max(math.ceil(size * DISTRESS_SHARE), round(size * distressed / contacts))
+    return max(min(quota, distressed), size - calm)
+
+
+def sample_per_agent(
+    index: pl.DataFrame,
+    week: str,
+    size: int | None,
+    *,
+    policy: SamplePolicy = "random",
+    distressed: Callable[[pl.DataFrame], pl.Series] | None = None,
+) -> pl.DataFrame:
     """Pick `size` contacts per agent (all when None or fewer), seeded by week and agent.
 
-    `index` needs columns contact_id and agent_id; the result has the same rows it picked.
-    Each contact's rank depends only on (week, agent, contact), so other agents' files never
-    change an agent's sample.
+    `index` needs columns contact_id and agent_id; the result has the rows it picked plus
+    ``weight`` and ``sampled_because``. Each contact's rank depends only on (week, agent,
+    contact), so other agents' files never change an agent's sample. With the stratified policy
+    ``distressed`` is asked once for the contact ids of `index` whose customer is upset.
     """
-    if size is None or index.is_empty():
-        return index
+    if policy not in SAMPLE_POLICIES:
+        raise ValueError(f"sample policy must be one of {', '.join(SAMPLE_POLICIES)}, not {policy}")
+    if index.is_empty():
+        return index.with_columns(
+            weight=pl.lit(None, pl.Float64), sampled_because=pl.lit(None, pl.String)
+        )
+    if size is None:
+        return index.with_columns(weight=pl.lit(1.0), sampled_because=pl.lit(BECAUSE_ALL))
     ranks = [
         sample_rank(week, a, c)
         for a, c in zip(index["agent_id"].to_list(), index["contact_id"].to_list(), strict=True)
     ]
-    return (
-        index.with_columns(pl.Series("_rank", ranks, dtype=pl.String))
-        .sort("agent_id", "_rank")
-        .group_by("agent_id", maintain_order=True)
-        .head(size)
-        .drop("_rank")
-        .select(index.columns)
+    upset = pl.lit(False)
+    if policy == "stratified" and distressed is not None:
+        upset = pl.col("contact_id").is_in(distressed(index).implode())
+    ranked = index.with_columns(pl.Series("_rank", ranks, dtype=pl.String), _upset=upset)
+    per_agent = ranked.group_by("agent_id").agg(
+        _n=pl.len(), _d=pl.col("_upset").sum().cast(pl.Int64)
     )
+    quotas = per_agent.with_columns(
+        _k=pl.struct("_n", "_d").map_elements(
+            lambda r: distress_quota(size, r["_n"], r["_d"]), return_dtype=pl.Int64
+        )
+    ).with_columns(_r=pl.min_horizontal(pl.lit(size), "_n") - pl.col("_k"))
+    stratum_n = pl.when("_upset").then("_d").otherwise(pl.col("_n") - pl.col("_d"))
+    stratum_k = pl.when("_upset").then("_k").otherwise("_r")
+    drawn = (
+        ranked.join(quotas, on="agent_id")
+        .sort("agent_id", "_upset", "_rank", descending=[False, True, False])
+        .with_columns(_pos=pl.int_range(pl.len()).over("agent_id", "_upset"))
+        .filter(pl.col("_pos") < stratum_k)
+    )
+    everyone = pl.col("_n") <= size
+    because = (
+        pl.when(everyone)
+        .then(pl.lit(BECAUSE_ALL))
+        .when(pl.col("_d") == 0)
+        .then(pl.lit(BECAUSE_RANDOM))
+        .when("_upset")
+        .then(pl.lit(BECAUSE_DISTRESS))
+        .otherwise(pl.lit(BECAUSE_REST))
+    )
+    return drawn.with_columns(
+        weight=(stratum_n / stratum_k).cast(pl.Float64), sampled_because=because
+    ).select(*index.columns, "weight", "sampled_because")

@@ -56,7 +56,9 @@ def test_a_delete_refused_key_by_key_fails_the_publish_and_no_new_manifest_is_wr
     message = str(caught.value)
     assert f"{prefix}manifest.json (AccessDenied" in message
     assert "1 of 1 keys were not deleted" in message
-    assert json.loads(s3_store.get(prefix + "manifest.json")) == json.loads(old.to_json())  # nothing replaced
+    assert json.loads(s3_store.get(prefix + "manifest.json")) == json.loads(
+        old.to_json()
+    )  # nothing replaced
 
 
 def test_stale_files_that_cannot_be_deleted_fail_the_publish_before_the_manifest(

@@ -52,8 +52,12 @@ def test_weekly_audit_publishes_scorecards_that_match_the_score_table(
     (bad,) = manifest["quarantined"]
     assert "broken" in bad["key"] and bad["reason"]
 
-    # Each scorecard names its agent, the criteria and the agent's overall score.
-    per_agent = scores.group_by("agent_id", "agent_name").agg(pl.col("overall").mean())
+    # Each scorecard names its agent, the criteria and the agent's overall score: the mean
+    # weighted by each contact's inverse chance of being drawn (the stratified sample).
+    assert scores["weight"].null_count() == 0 and scores["sampled_because"].null_count() == 0
+    per_agent = scores.group_by("agent_id", "agent_name").agg(
+        (pl.col("overall") * pl.col("weight")).sum() / pl.col("weight").sum()
+    )
     for agent_id, name, overall in per_agent.iter_rows():
         text = pdf_text(bucket.store.get(bucket.key(week, f"{agent_id}.pdf")))
         assert name in text and agent_id in text

@@ -28,7 +28,7 @@ def _coach(agent: A) -> Coaching:
 
 
 def _all_quote_text(c: Coaching) -> str:
-    quotes = [p.quote for p in (*c.went_well, *c.focus) if p.quote]
+    quotes = [q for p in (*c.went_well, *c.focus) for q in (p.quote, p.context) if q]
     quotes += [m.quote for m in (c.best, c.worst) if m and m.quote]
     return " ".join(q.before + q.match + q.after for q in quotes)
 
@@ -41,7 +41,10 @@ def test_weak_agent_gets_specific_tips_with_counts() -> None:
     missed = next(p for p in c.focus if p.key == "missed_empathy")
     assert "2 of 2" in missed.detail
     assert missed.contact_ids == ("c-2001", "c-2002")
-    assert missed.quote is not None and missed.quote.speaker == "customer"
+    # what the agent said back is the quote; the upset customer stands beside it as context
+    assert missed.quote is not None and missed.quote.speaker == "agent"
+    assert missed.context is not None and missed.context.speaker == "customer"
+    assert missed.quote.turn > missed.context.turn
 
 
 def test_broken_record_tip_counts_every_repeat() -> None:

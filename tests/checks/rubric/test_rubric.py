@@ -62,6 +62,8 @@ def _edit(path: str, value: object) -> dict[str, object]:
         (("scripted.signals", ["apology", "nope"]), "scripted.signals[1]", "unknown signal name"),
         (("version", 1.5), "version", "quoted string"),
         (("empathy.points_reflect", 150), "empathy.points_reflect", "less than or equal to 100"),
+        (("bands.exceeds_from", 50), "bands", "must be above meets_from"),
+        (("bands.meets_from", -1), "bands.meets_from", "greater than or equal to 0"),
     ],
 )  # fmt: skip
 def test_bad_rubric_error_names_file_key_and_problem(
@@ -132,3 +134,15 @@ def test_unquoted_norwegian_is_caught_as_yaml_reads_it() -> None:
     text = (DEFAULT.read_text(encoding="utf-8")).replace("languages: [en]", "languages: [en, no]")
     with pytest.raises(RubricError, match=r"languages\[1\]: False is not a language code"):
         parse_rubric(text, "nordic.yaml")
+
+
+def test_bands_from_the_default_rubric() -> None:
+    bands = load_rubric().bands
+    assert (bands.meets_from, bands.exceeds_from) == (60, 85)
+    assert [bands.band(v) for v in (None, 59.9, 60.0, 84.9, 85.0)] == [
+        None,
+        "needs improvement",
+        "meets",
+        "meets",
+        "exceeds",
+    ]

@@ -80,3 +80,29 @@ def test_distribution_lists_criteria_and_medians() -> None:
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert "Empathy" in texts and "Compassion" in texts
     assert "median 60" in texts
+
+
+def test_criterion_bar_range_box_spans_the_interval() -> None:
+    bar = criterion_bar(60.0, 50.0, interval=(45.0, 75.0))
+    assert bar.range_mm is not None
+    left, width = bar.range_mm
+    assert bar.fill_mm + left == pytest.approx(BAR_MM * 0.45, abs=0.01)  # from the bar's start
+    assert width == pytest.approx(BAR_MM * 0.30, abs=0.01)
+    clipped = criterion_bar(98.0, None, interval=(90.0, 130.0))
+    assert clipped.range_mm is not None
+    assert clipped.fill_mm + sum(clipped.range_mm) == pytest.approx(BAR_MM, abs=0.01)
+    assert criterion_bar(60.0, 50.0).range_mm is None
+
+
+def test_trend_band_covers_each_weeks_interval_and_breaks_at_gaps() -> None:
+    weeks = [f"2026-W{n}" for n in range(42, 48)]
+    overall = [60.0, 62.0, None, 66.0, 70.0, 75.0]
+    lows = [50.0, 52.0, None, None, 60.0, 65.0]
+    highs = [70.0, 72.0, None, None, 80.0, 85.0]
+    root = _parse(trend_svg(weeks, {"overall": overall}, LABELS, band=(lows, highs)))
+    bands = [p for p in root.iter(f"{SVG}path") if p.get("fill-opacity")]
+    assert len(bands) == 1
+    d = bands[0].get("d", "")
+    assert d.count("M") == 2 and d.count("Z") == 2  # weeks 42-43, then 46-47: W45 has no range
+    plain = _parse(trend_svg(weeks, {"overall": overall}, LABELS))
+    assert not [p for p in plain.iter(f"{SVG}path") if p.get("fill-opacity")]

@@ -193,12 +193,13 @@ def test_hostile_transcript_renders_as_text_and_fetches_nothing(
         f"<style>*{{background:url({base}/b.png)}}</style>"
     )
     agent = weak_agent()
-    contact = agent.contacts[0]  # a missed empathy opportunity: the tip quotes the customer
+    contact = agent.contacts[0]  # a missed empathy opportunity: the tip shows the customer
     contact.turns[0] = ("customer", hostile)
     contact.findings[0] = ("customer_distress", 0, hostile)
     card = build(agents=[agent]).agents[0]
     html = render_scorecard_html(card)
-    assert "&lt;img src=" in html and "<img src=" not in html
+    # the highlight starts on the first word, so the escaped "<" may sit just before <mark>
+    assert re.search(r"&lt;(<mark>)?img src=", html) and "<img src=" not in html
     _, text = _text(render_scorecard_pdf(card))
     assert "file:///etc/passwd" in text
     assert f"{base}/x.css" in text
@@ -316,12 +317,14 @@ def test_scorecard_file_names_are_unique_bounded_and_never_the_weeks_own_files()
         "a/b", "a_b", "a b", "a:b", "a\\b",
         "\u00c4rger", "_rger", "Arger", "\u00e4rger", "A\u0308rger",  # NFC and NFD differ
         "team-summary", "Team-Summary", "scores", "ledger", "manifest", "team-summary.pdf",
+        "agents", "Agents",
         "x" * 64, "x" * 65, "x" * 247, "x" * 256, "y" * 255 + "é",
         "张伟", "王芳", "Łukasz", "Đorđe", "Ελένη", "محمد", ".hidden", "..", "-rf", "",
     ]  # fmt: skip
     names = [scorecard_file_name(i) for i in ids]
     assert len(set(names)) == len(ids), sorted(names)
     own = {TEAM_SUMMARY_FILE, "scores.csv", "scores.parquet", "ledger.csv", "manifest.json"}
+    own |= {"agents.csv", "agents.pdf"}
     for agent_id, name in zip(ids, names, strict=True):
         assert name not in own
         assert name.endswith(".pdf") and not name.startswith((".", "-", "~"))
@@ -421,7 +424,7 @@ def _text_past_the_right_margin(html: str) -> tuple[int, float]:
 def test_long_unbroken_words_wrap_inside_the_page() -> None:
     agent = weak_agent()
     agent.name = LONG_TOKEN
-    contact = agent.contacts[0]  # a missed empathy opportunity: the tip quotes the customer
+    contact = agent.contacts[0]  # a missed empathy opportunity: the tip shows the customer
     contact.turns[0] = ("customer", f"I'm furious {LONG_URL} {LONG_TOKEN} blocked again!")
     contact.findings[0] = ("customer_distress", 0, LONG_TOKEN)
     report = build(agents=[agent])
@@ -458,7 +461,7 @@ def _font_names(reader: PdfReader) -> set[str]:
 def test_chinese_text_embeds_a_cjk_font_not_tofu() -> None:
     agent = weak_agent()
     agent.name = "张伟"
-    contact = agent.contacts[0]  # a missed empathy opportunity: the tip quotes the customer
+    contact = agent.contacts[0]  # a missed empathy opportunity: the tip shows the customer
     contact.turns[0] = ("customer", "我的退款还没到账，太让人生气了！")
     contact.findings[0] = ("customer_distress", 0, "太让人生气了")
     card = build(agents=[agent]).agents[0]
