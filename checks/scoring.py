@@ -43,7 +43,9 @@ def score_turns(turns: pl.DataFrame, rubric: Rubric) -> ScoredBatch:
                 n_agent_turns=(pl.col("speaker") == "agent").sum().cast(pl.Int32),
             )
             .with_columns(
-                rubric_version=pl.lit(rubric.version), state=pl.lit("unsupported_language")
+                rubric_version=pl.lit(rubric.version),
+                rubric_sha256=pl.lit(rubric.sha256),
+                state=pl.lit("unsupported_language"),
             )
         )
         scores = pl.concat([batch.scores, skipped], how="diagonal_relaxed").sort("contact_id")
@@ -72,6 +74,7 @@ def _score_supported(turns: pl.DataFrame, rubric: Rubric) -> ScoredBatch:
     )
     scores = contacts.join(per_contact, on="ck", how="left").with_columns(
         rubric_version=pl.lit(rubric.version),
+        rubric_sha256=pl.lit(rubric.sha256),
         language=pl.lit(None, pl.String),
         state=pl.lit("scored"),
         n_agent_turns=pl.col("n_agent").fill_null(0).cast(pl.Int32),

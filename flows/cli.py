@@ -16,6 +16,7 @@ from rich.table import Table
 
 from flows.interrupts import signal_words, stop_on_signals, stop_signal
 from flows.prefect_env import configure_prefect_defaults, user_set
+from flows.rubric_command import rubric_app
 from flows.settings import Settings, load_settings
 from flows.store import LocalStore, ObjectStore, S3Store
 from flows.weeks import IsoWeek, last_complete_week, parse_weeks
@@ -32,6 +33,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(rubric_app)
 console = Console()
 err = Console(stderr=True)
 

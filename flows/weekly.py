@@ -553,7 +553,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
                 findings=findings,
                 history=history(settings, iso),
                 quarantined=[(q.key, q.reason) for q in quarantined],
-                rubric_version=rubric.version,
+                rubric_version=rubric.label,  # version and hash, in every PDF footer
                 code_version=code_version(),
                 timezone=settings.timezone,
                 turns=week_turns,
@@ -570,6 +570,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
             "ledger.csv": spreadsheet_safe_csv(selection.ledger),
         }
         manifest = build_manifest(settings, iso, rubric.version, selection, quarantined)
+        manifest["rubric_sha256"] = rubric.sha256
         # agent id -> its scorecard's file (ids that are not safe file names get a hashed one)
         manifest["scorecards"] = {
             card.agent_id: scorecard_file_name(card.agent_id) for card in report.agents
