@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from flows.calibrate_command import calibrate_app
 from flows.interrupts import signal_words, stop_on_signals, stop_signal
 from flows.prefect_env import configure_prefect_defaults, user_set
 from flows.rubric_command import rubric_app
@@ -34,6 +35,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(rubric_app)
+app.add_typer(calibrate_app)
 console = Console()
 err = Console(stderr=True)
 

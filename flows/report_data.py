@@ -128,6 +128,8 @@ class AgentCard:
     footnote: str
     # Sampled contacts not scored for their language (language, contacts): named, never averaged.
     unsupported_languages: tuple[tuple[str, int], ...] = ()
+    # Findings upheld in a dispute (disputes.csv) and left out of every score on this card.
+    findings_removed: int = 0
 
 
 @dataclass(frozen=True, slots=True)

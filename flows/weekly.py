@@ -38,6 +38,13 @@ from flows.deliver.week import (
     presigned_links,
     record_key,
 )
+from flows.disputes import (
+    apply_disputes,
+    dispute_columns,
+    upheld_findings,
+    week_disputes,
+    with_removed_findings,
+)
 from flows.formats import Quarantine, choose_contact_lens_keys
 from flows.history import read_history
 from flows.io_threads import IOThreads, RunStopped, new_run, stopping
@@ -214,9 +221,12 @@ def sample_week(
 
 
 @task(name="score", cache_policy=NO_CACHE)
-def score_chunk(turns: pl.DataFrame, rubric: Rubric) -> ScoredBatch:
-    """Score a chunk of whole agents (scripted lines are judged across one agent's week)."""
-    return score_turns(turns, rubric)
+def score_chunk(
+    turns: pl.DataFrame, rubric: Rubric, removed: pl.DataFrame | None = None
+) -> ScoredBatch:
+    """Score a chunk of whole agents (scripted lines are judged across one agent's week);
+    ``removed``: findings upheld in a dispute, which count for nothing."""
+    return score_turns(turns, rubric, removed)
 
 
 @s3_task("read-history")
@@ -467,7 +477,9 @@ def stop_message(exc: BaseException, week: IsoWeek, clock: StageClock) -> str:
 def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) -> dict[str, Any]:
     logger = get_run_logger()
     rubric = load_rubric(settings.rubric)
-    logger.info("Auditing %s in %s with rubric %s", iso, settings.timezone, rubric.version)
+    logger.info("Auditing %s in %s with rubric %s", iso, settings.timezone, rubric.label)
+    disputes = week_disputes(settings, iso)
+    removed = upheld_findings(disputes.disputes)
 
     with clock("listing"):
         listing = list_week(settings, iso)
@@ -514,7 +526,11 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
         chunks = agent_chunks(selection.sampled)
         if settings.distributed:
             parts = [week_turns.filter(pl.col("agent_id").is_in(a)) for a in chunks]
-            batches = score_chunk.map(parts, unmapped(rubric)).result() if parts else []
+            batches = (
+                score_chunk.map(parts, unmapped(rubric), unmapped(removed)).result()
+                if parts
+                else []
+            )
             del parts
         else:
             # Two chunks at a time, each cut when it is submitted: polars leaves about half a
@@ -523,7 +539,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
             pending: list[PrefectFuture[ScoredBatch]] = []
             for a in chunks:
                 part = week_turns.filter(pl.col("agent_id").is_in(a))
-                pending.append(score_chunk.submit(part, rubric))
+                pending.append(score_chunk.submit(part, rubric, removed))
                 del part
                 if len(pending) == SCORE_CONCURRENCY:
                     batches.append(pending.pop(0).result())
@@ -533,6 +549,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
         findings = pl.concat([b.findings for b in batches] or [empty_batch().findings])
         del batches
         selection = mark_unsupported_language(selection, scores)
+        findings, matched = apply_disputes(findings, disputes.disputes)
 
     quarantined = [
         Quarantine(r["key"], r["reason"])
@@ -546,7 +563,11 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
             else stack.enter_context(render_pool(settings.render_workers))
         )
         with clock("building the report"):
-            table = published_scores_table(str(iso), scores, selection.sampled)
+            table = dispute_columns(
+                published_scores_table(str(iso), scores, selection.sampled),
+                disputes.disputes,
+                matched,
+            )
             report = build_week_report(
                 week=str(iso),
                 table=table,
@@ -559,6 +580,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
                 turns=week_turns,
             )
             del week_turns
+            report = with_removed_findings(report, table)
         with clock("rendering"):
             clock.replacing = True  # from here the week has no manifest until publish ends
             sinks = start_publishing(settings, iso)
@@ -568,6 +590,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
             "scores.parquet": _parquet(table),
             "scores.csv": spreadsheet_safe_csv(table),
             "ledger.csv": spreadsheet_safe_csv(selection.ledger),
+            **disputes.files,  # republished as it was read, so a rerun never drops it
         }
         manifest = build_manifest(settings, iso, rubric.version, selection, quarantined)
         manifest["rubric_sha256"] = rubric.sha256
