@@ -103,8 +103,8 @@ def test_draw_dispute_rerun_and_report(generated_bucket: Bucket, tmp_path: Path)
     owner = row_after["agent_id"]
     card = pdf_text(bucket.store.get(bucket.key(WEEK, f"{owner}.pdf")))
     assert "1 finding removed after review" in card
-    mean_before = before.filter(pl.col("agent_id") == owner)["overall"].mean()
-    mean_after = after.filter(pl.col("agent_id") == owner)["overall"].mean()
+    mean_before = float(before.filter(pl.col("agent_id") == owner)["overall"].mean())  # type: ignore[arg-type]
+    mean_after = float(after.filter(pl.col("agent_id") == owner)["overall"].mean())  # type: ignore[arg-type]
     assert mean_before != mean_after
     assert f"{mean_after:.0f}" in card
     others = set(after["agent_id"]) - {owner}

@@ -19,8 +19,8 @@ from checks.transcript import CRITERIA
 from flows.calibrate_command import calibration_report
 from flows.calibration import (
     ITEMS,
-    READINGS_FILE,
     RAPPORT,
+    READINGS_FILE,
     SHEET_COLUMNS,
     SIGNALS,
     CalibrationError,
