@@ -538,6 +538,6 @@ def report_markdown(report: CalibrationReport) -> str:
             f"| {c.item} | {c.first} vs {c.second} | {r.n} | {agree} | {kappa} | {_fig(r.bias)} |"
         )
     if report.upheld:
-        lines += ["", "Upheld disputes per signal: "]
-        lines.append(", ".join(f"{s} {n}" for s, n in report.upheld.items()))
+        upheld = ", ".join(f"{s} {n}" for s, n in report.upheld.items())
+        lines += ["", f"Upheld disputes per signal: {upheld}"]
     return "\n".join(lines)
