@@ -386,6 +386,34 @@ class ContextConfig(_Strict):
     )
 
 
+class ReportPolicy(_Strict):
+    """What the scorecards and the team summary show, and when an agent is flagged."""
+
+    trend_weeks: int = Field(
+        default=8,
+        ge=2,
+        le=52,
+        description="Weeks in a card's trend chart, this one included (at most the weeks of "
+        "history the run reads, its history_weeks setting).",
+    )
+    card_contact_rows: int = Field(
+        default=5,
+        ge=1,
+        le=50,
+        description="Contacts listed on a card: the lowest-scoring ones (scores.csv has all).",
+    )
+    overload_flag_control_below: Points = Field(
+        default=70,
+        description="An agent whose sympathy-overload control is below this is flagged.",
+    )
+    overload_flag_incidents: int = Field(
+        default=2,
+        ge=1,
+        description="Apology piles plus pity, own-upset or blaming findings in a week that "
+        "flag an agent for sympathy overload whatever the control score.",
+    )
+
+
 class Rubric(_Strict):
     """A validated rubric."""
 
@@ -427,6 +455,9 @@ class Rubric(_Strict):
     )
     signals: dict[str, SignalSpec] = Field(
         default_factory=dict, description="How each signal is found, by signal name."
+    )
+    report: ReportPolicy = Field(
+        default=ReportPolicy(), description="What the PDFs show and when agents are flagged."
     )
 
     def signal(self, name: str) -> SignalSpec:

@@ -13,15 +13,17 @@ import polars as pl
 from checks.coaching import Coaching, coach_agents
 from checks.pii import mask_pii, mask_pii_expr
 from checks.results import SCORES_SCHEMA
+from checks.rubric import ReportPolicy
 from checks.transcript import CRITERIA
 from flows.file_names import scorecard_file_name
 from flows.weeks import IsoWeek
 
-TREND_WEEKS: Final = 8
+# The default report policy; a rubric may set its own (its `report` section).
+TREND_WEEKS: Final = ReportPolicy().trend_weeks
 # Contacts listed on a card: the lowest-scoring ones (each row costs ~1% of a scorecard's
 # render time); scores.csv has every contact.
-CARD_CONTACT_ROWS: Final = 5
-OVERLOAD_CONTROL_BELOW: Final = 70.0
+CARD_CONTACT_ROWS: Final = ReportPolicy().card_contact_rows
+OVERLOAD_CONTROL_BELOW: Final = float(ReportPolicy().overload_flag_control_below)
 
 CRITERION_LABELS: Final[Mapping[str, str]] = {
     "empathy": "Empathy",
@@ -453,6 +455,7 @@ def build_week_report(
     timezone: str = "UTC",
     turns: pl.DataFrame | None = None,
     generated_at: datetime | None = None,
+    policy: ReportPolicy | None = None,
 ) -> WeekReport:
     """Build every agent card and the team summary for one ISO week from its published score
     table (published_scores_table), so the PDFs and scores.csv show the same numbers. Contacts
@@ -460,6 +463,7 @@ def build_week_report(
     # Not the clock: the same inputs must give byte-identical PDFs on a rerun (the PDF's
     # creation date comes from this), so by default a week's files are dated by its end.
     generated = generated_at or IsoWeek.parse(week).bounds(timezone)[1].astimezone(UTC)
+    policy = policy or ReportPolicy()
     unsupported, unsupported_by_agent = _unsupported_languages(table)
     table = scored_rows(table)
     dates_label = week_dates_label(week)
@@ -504,7 +508,7 @@ def build_week_report(
     n_crit = len(CRITERIA)
     # Lowest overall first (ties and missing scores in date order), then back in date order.
     lowest = pl.col("overall").fill_null(float("inf")).rank("ordinal").over("agent_id")
-    listed = rows.filter(lowest <= CARD_CONTACT_ROWS)
+    listed = rows.filter(lowest <= policy.card_contact_rows)
     for aid, cid, when, _, channel, *cells, bits in listed.iter_rows():
         contact_rows.setdefault(aid, []).append(
             ContactRow(
@@ -537,7 +541,7 @@ def build_week_report(
         )
         opp = Opportunities(k["shown"], k["missed"], n_rows - k["shown"] - k["missed"])
         now_point = TrendPoint(week, overall, {c: _f(m[c]) for c in CRITERIA})
-        trend = (*trend_hist.get(aid, [])[-(TREND_WEEKS - 1) :], now_point)
+        trend = (*trend_hist.get(aid, [])[-(policy.trend_weeks - 1) :], now_point)
         cards.append(
             AgentCard(
                 agent_id=aid,
@@ -566,7 +570,8 @@ def build_week_report(
         flags = []
         control = _f(m["sympathy_overload"])
         piles, heavy = int(k["piles"]), int(k["heavy"])
-        if (control is not None and control < OVERLOAD_CONTROL_BELOW) or piles + heavy >= 2:
+        below = control is not None and control < policy.overload_flag_control_below
+        if below or piles + heavy >= policy.overload_flag_incidents:
             flags.append("sympathy overload")
             ctl = "N/A" if control is None else f"{control:.0f}"
             overload_flags.append(

@@ -578,6 +578,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
                 code_version=code_version(),
                 timezone=settings.timezone,
                 turns=week_turns,
+                policy=rubric.report,
             )
             del week_turns
             report = with_removed_findings(report, table)
