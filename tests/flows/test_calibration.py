@@ -215,3 +215,51 @@ def test_readings_file_round_trips(tmp_path: Path) -> None:
     (tmp_path / "x.json").write_text("{}")
     with pytest.raises(CalibrationError, match=r"x\.json: not a readings file"):
         load_readings(tmp_path / "x.json")
+
+
+def test_report_command_prints_json_and_names_bad_rows(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from flows.calibrate_command import calibrate_app
+
+    readings = {
+        f"c-{i}": Reading(
+            "a-1",
+            {},
+            {c: i % 3 for c in CRITERIA},
+            {s: bool(i % 2) for s in SIGNALS},
+            {"apology": [(1, "so sorry")]},
+        )
+        for i in range(8)
+    }
+    (tmp_path / READINGS_FILE).write_bytes(readings_json("2026-W47", {}, readings))
+    ids = [(c, "a-1") for c in readings]
+    for grader, shift in (("ana", 0), ("ben", 1)):
+        rows = list(csv.DictReader(io.StringIO(sheet_csv("2026-W47", ids, [grader]).decode())))
+        for i, row in enumerate(rows):
+            for c in CRITERIA:
+                row[c] = str((i + shift * (i % 4 == 0)) % 3)
+            for s in SIGNALS:
+                row[s] = "yes" if i % 2 else "no"
+        write = tmp_path / f"{grader}.csv"
+        with write.open("w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=SHEET_COLUMNS)
+            w.writeheader()
+            w.writerows(rows)
+    runner = CliRunner()
+    result = runner.invoke(
+        calibrate_app, ["report", str(tmp_path / "ana.csv"), str(tmp_path / "ben.csv"), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    ana = {c["item"]: c for c in figures["comparisons"] if c["second"] == "ana"}
+    assert ana["empathy"]["kappa"] == pytest.approx(1.0) and ana["apology"]["agreement"] == 1.0
+    assert (tmp_path / "calibration-report.pdf").is_file()
+    assert (tmp_path / "calibration.csv").is_file()
+
+    (tmp_path / "ana.csv").write_text(
+        (tmp_path / "ana.csv").read_text().replace("c-3,", "c-77,", 1)
+    )
+    bad = runner.invoke(calibrate_app, ["report", str(tmp_path / "ana.csv")])
+    assert bad.exit_code == 2
+    assert f"{tmp_path / 'ana.csv'}: row 5: unknown contact id 'c-77'" in bad.output
