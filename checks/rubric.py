@@ -679,7 +679,8 @@ def parse_rubric(text: str, source: str) -> Rubric:
 def default_rubric_text() -> str:
     """The packaged default rubric's YAML."""
     resource = importlib.resources.files("checks").joinpath(DEFAULT_RUBRIC)
-    return resource.read_text(encoding="utf-8")
+    # bytes, not text: newline translation would change the hash of a CRLF checkout
+    return resource.read_bytes().decode("utf-8")
 
 
 def load_rubric(path: Path | str | None = None) -> Rubric:

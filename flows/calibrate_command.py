@@ -41,6 +41,7 @@ from flows.calibration import (
 from flows.formats import parse_file
 from flows.publish import week_prefix
 from flows.settings import Settings, load_settings
+from flows.store import StoreError
 from flows.stores import input_store, output_store
 from flows.version import code_version
 from flows.weeks import IsoWeek
@@ -92,7 +93,14 @@ def draw(
     from flows.render import environment, html_to_pdf
 
     prefix = week_prefix(settings.output_prefix, week)
-    scores = pl.read_parquet(io.BytesIO(output_store(settings).get(prefix + "scores.parquet")))
+    store = output_store(settings)
+    key = prefix + "scores.parquet"
+    if not any(obj.key == key for obj in store.list(key)):
+        raise CalibrationError(
+            f"{week} has no score table at {store.url(key)}: audit it first "
+            f"(rapport run --week {week}), with the same store and output prefix"
+        )
+    scores = pl.read_parquet(io.BytesIO(store.get(key)))
     ids = draw_contacts(scores.iter_rows(named=True), week, size)
     agents = dict(zip(scores["contact_id"].to_list(), scores["agent_id"].to_list(), strict=True))
     contacts = week_contacts(settings, week, ids)
@@ -154,7 +162,7 @@ def draw_command(
             rubric=rubric,
         )
         paths = draw(settings, iso, size, out or Path("calibration") / iso, grader or ())
-    except (ValueError, RubricError) as exc:
+    except (ValueError, RubricError, StoreError) as exc:
         raise _fail(str(exc)) from exc
     for name, path in paths.items():
         typer.echo(f"{name}: {path}")

@@ -263,3 +263,17 @@ def test_report_command_prints_json_and_names_bad_rows(tmp_path: Path) -> None:
     bad = runner.invoke(calibrate_app, ["report", str(tmp_path / "ana.csv")])
     assert bad.exit_code == 2
     assert f"{tmp_path / 'ana.csv'}: row 5: unknown contact id 'c-77'" in bad.output
+
+
+def test_drawing_a_week_that_was_never_audited_says_so(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from flows.calibrate_command import calibrate_app
+
+    result = CliRunner().invoke(
+        calibrate_app,
+        ["draw", "--week", "2026-W40", "--store", "local", "--local-root", str(tmp_path)],
+    )
+    assert result.exit_code == 2
+    assert "2026-W40 has no score table at" in result.output
+    assert "rapport run --week 2026-W40" in result.output
