@@ -26,6 +26,7 @@ from flows.calibration import (
     TABLE_FILE,
     CalibrationError,
     CalibrationReport,
+    PacketContact,
     build_report,
     draw_contacts,
     load_readings,
@@ -85,13 +86,20 @@ def week_contacts(settings: Settings, week: str, ids: Sequence[str]) -> list[Con
     return [found[c] for c in ids]
 
 
+def packet_pdf(week: str, contacts: Sequence[PacketContact], page_size: str = "A4") -> bytes:
+    """calibration-packet.pdf: the transcripts as graders read them, nothing of the scores."""
+    from flows.render import environment, html_to_pdf
+
+    template = environment().get_template("calibration_packet.html.j2")
+    html = template.render(week=week, contacts=contacts, code_version=code_version())
+    return html_to_pdf(html, page_size=page_size)
+
+
 def draw(
     settings: Settings, week: str, size: int, out_dir: Path, graders: Sequence[str] = ()
 ) -> dict[str, Path]:
     """Draw the week's calibration set and write the sheet, the packet and Rapport's readings
     (kept from graders) under out_dir."""
-    from flows.render import environment, html_to_pdf
-
     prefix = week_prefix(settings.output_prefix, week)
     store = output_store(settings)
     key = prefix + "scores.parquet"
@@ -112,15 +120,11 @@ def draw(
     readings = readings_from_results(
         contact_results(score_contacts(contacts, rubric)), published=published
     )
-    html = (
-        environment()
-        .get_template("calibration_packet.html.j2")
-        .render(week=week, contacts=packet_contacts(contacts, agents), code_version=code_version())
-    )
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {name: out_dir / name for name in (SHEET_FILE, PACKET_FILE, READINGS_FILE)}
     paths[SHEET_FILE].write_bytes(sheet_csv(week, [(c, agents[c]) for c in ids], graders))
-    paths[PACKET_FILE].write_bytes(html_to_pdf(html, page_size=settings.page_size))
+    packet = packet_pdf(week, packet_contacts(contacts, agents), settings.page_size)
+    paths[PACKET_FILE].write_bytes(packet)
     paths[READINGS_FILE].write_bytes(
         readings_json(week, {"version": rubric.version, "sha256": rubric.sha256}, readings)
     )

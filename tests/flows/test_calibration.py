@@ -277,3 +277,31 @@ def test_drawing_a_week_that_was_never_audited_says_so(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "2026-W40 has no score table at" in result.output
     assert "rapport run --week 2026-W40" in result.output
+
+
+def test_packet_numbers_turns_and_masks_personal_data() -> None:
+    from datetime import UTC, datetime
+
+    from checks.transcript import Contact, Turn
+    from flows.calibrate_command import packet_pdf
+    from flows.calibration import packet_contacts
+
+    contact = Contact(
+        "c-7",
+        None,
+        (
+            Turn("customer", "Reach me at jo.bloggs@example.com or 07700 900123, it is urgent"),
+            Turn("agent", "Thanks Jo, I have updated the delivery address."),
+        ),
+        started_at=datetime(2026, 11, 18, 9, 30, tzinfo=UTC),
+        channel="chat",
+    )
+    (packet,) = packet_contacts([contact], {"c-7": "a-3"})
+    assert packet.agent_id == "a-3" and [t.number for t in packet.turns] == [0, 1]
+    text = "\n".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(packet_pdf("2026-W47", [packet]))).pages
+    )
+    assert "jo.bloggs@example.com" not in text and "07700 900123" not in text
+    assert "c-7" in text and "agent a-3" in text
+    assert "0 customer Reach me at [email] or [phone], it is urgent" in text
+    assert "1 agent Thanks Jo, I have updated the delivery address." in text
