@@ -279,6 +279,11 @@ def demo(
             recipients=DEMO_MANAGERS,
         )
         results = run_weeks(settings, run_list)
+        if not any("error" in r for r in results):
+            # a calibration set of the last week, while its transcripts are still reachable
+            from flows.calibrate_command import draw
+
+            calibration = draw(settings, str(last), 40, out_dir / str(last) / "calibration")
     if any("error" in r for r in results):
         raise typer.Exit(code=1)
     logging.getLogger("prefect").setLevel(logging.WARNING)  # keep the summary line last
@@ -287,6 +292,8 @@ def demo(
     emails = sorted((final / "outbox").glob("*.eml"))
     console.print(f"E-mails to managers: {(final / 'outbox').resolve()} ({len(emails)} .eml)")
     console.print(f"Scorecards: {final.resolve()} ({len(pdfs)} PDFs, team-summary.pdf included)")
+    sheet = calibration["calibration-sheet.csv"].parent.resolve()
+    console.print(f"Calibration set (40 contacts to grade): {sheet}")
 
 
 @app.command()
