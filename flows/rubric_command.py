@@ -46,3 +46,9 @@ def check(
     default = load_rubric()
     same = " (the default rubric, unedited)" if rubric.sha256 == default.sha256 else ""
     typer.echo(f"{file}: ok · version {rubric.version} · sha256 {rubric.sha256}{same}")
+    if rubric.version == default.version and not same:
+        typer.echo(
+            f"{file}: note: edited, but still says the default's version {default.version}; "
+            "give it a version of its own so its scores are never read as the default's",
+            err=True,
+        )
