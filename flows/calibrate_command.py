@@ -109,10 +109,18 @@ def draw(
             f"(rapport run --week {week}), with the same store and output prefix"
         )
     scores = pl.read_parquet(io.BytesIO(store.get(key)))
+    rubric = load_rubric(settings.rubric)
+    used = set(scores["rubric_sha256"].drop_nulls()) if "rubric_sha256" in scores.columns else set()
+    if used and used != {rubric.sha256}:
+        # the quotes behind Rapport's reading come from scoring again: with another rubric
+        # they would not be the findings the week's scores rest on
+        raise CalibrationError(
+            f"{week} was scored with rubric sha256 {', '.join(sorted(used))}, not "
+            f"{rubric.sha256} ({rubric.source}); pass that rubric with --rubric"
+        )
     ids = draw_contacts(scores.iter_rows(named=True), week, size)
     agents = dict(zip(scores["contact_id"].to_list(), scores["agent_id"].to_list(), strict=True))
     contacts = week_contacts(settings, week, ids)
-    rubric = load_rubric(settings.rubric)
     published = {
         r["contact_id"]: r
         for r in scores.filter(pl.col("contact_id").is_in(ids)).iter_rows(named=True)

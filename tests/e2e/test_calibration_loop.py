@@ -18,6 +18,7 @@ from flows.calibration import (
     READINGS_FILE,
     SHEET_COLUMNS,
     SHEET_FILE,
+    CalibrationError,
     load_readings,
 )
 from flows.disputes import DISPUTE_COLUMNS, DISPUTES_FILE
@@ -64,6 +65,14 @@ def test_draw_dispute_rerun_and_report(generated_bucket: Bucket, tmp_path: Path)
     packet = pdf_text(paths[PACKET_FILE].read_bytes())
     assert all(cid in packet for cid in drawn)
     assert "Overall" not in packet and rubric.version not in packet and "sha256" not in packet
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(
+        (Path(__file__).resolve().parents[2] / "checks" / "rubric.yaml")
+        .read_text(encoding="utf-8")
+        .replace("penalty_per_pity: 15", "penalty_per_pity: 5")
+    )
+    with pytest.raises(CalibrationError, match=f"scored with rubric sha256 {rubric.sha256}, not"):
+        draw(settings.model_copy(update={"rubric": edited}), WEEK, 40, tmp_path / "x")
     week, readings = load_readings(out / READINGS_FILE)
     assert week == WEEK and set(readings) == set(drawn)
 
