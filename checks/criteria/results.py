@@ -22,6 +22,7 @@ SCORES_SCHEMA: Final = pl.Schema(
         "contact_id": pl.String,
         "agent_id": pl.String,
         "rubric_version": pl.String,
+        "rubric_sha256": pl.String,  # of the rubric file's bytes: an edit shows
         "language": pl.String,
         "state": pl.String,
         **{name: pl.Float64 for name in CRITERIA},

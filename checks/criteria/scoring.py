@@ -19,21 +19,25 @@ from checks.transcripts.language import contact_languages
 from checks.transcripts.transcript import SIGNALS, TURNS_SCHEMA, Contact, turns_frame
 
 
-def score_turns(turns: pl.DataFrame, rubric: Rubric) -> ScoredBatch:
+def score_turns(
+    turns: pl.DataFrame, rubric: Rubric, removed: pl.DataFrame | None = None
+) -> ScoredBatch:
     """Score every contact in ``turns`` (TURNS_SCHEMA; one batch = whole agents' weeks) that is
-    in one of the rubric's languages; the others get an ``unsupported_language`` row."""
+    in one of the rubric's languages; the others get an ``unsupported_language`` row.
+    ``removed`` (contact_id, signal, turn) names findings upheld in a dispute: they count
+    towards no criterion and no signal count, but stay in the findings, so nothing is lost."""
     turns = turns.select(TURNS_SCHEMA.names()).cast(TURNS_SCHEMA)
     if turns.is_empty():
         return empty_batch()
     languages = contact_languages(turns, rubric.languages)
     unsupported = languages.filter(~pl.col("supported")).select("contact_id")
     if unsupported.is_empty():
-        batch = _score_supported(turns, rubric)
+        batch = _score_supported(turns, rubric, removed)
     else:
         # Left out of detection altogether, so that their text counts nowhere (not even
         # towards the agent's scripted lines).
         kept = turns.join(unsupported, on="contact_id", how="anti")
-        batch = _score_supported(kept, rubric) if kept.height else empty_batch()
+        batch = _score_supported(kept, rubric, removed) if kept.height else empty_batch()
         skipped = (
             turns.join(unsupported, on="contact_id", how="semi")
             .group_by("contact_id")
@@ -43,7 +47,9 @@ def score_turns(turns: pl.DataFrame, rubric: Rubric) -> ScoredBatch:
                 n_agent_turns=(pl.col("speaker") == "agent").sum().cast(pl.Int32),
             )
             .with_columns(
-                rubric_version=pl.lit(rubric.version), state=pl.lit("unsupported_language")
+                rubric_version=pl.lit(rubric.version),
+                rubric_sha256=pl.lit(rubric.sha256),
+                state=pl.lit("unsupported_language"),
             )
         )
         scores = pl.concat([batch.scores, skipped], how="diagonal_relaxed").sort("contact_id")
@@ -59,10 +65,25 @@ def score_turns(turns: pl.DataFrame, rubric: Rubric) -> ScoredBatch:
     )
 
 
-def _score_supported(turns: pl.DataFrame, rubric: Rubric) -> ScoredBatch:
+def _score_supported(
+    turns: pl.DataFrame, rubric: Rubric, removed: pl.DataFrame | None = None
+) -> ScoredBatch:
     """Scores and findings of contacts the rubric can read (language left null here)."""
     det = detect_all(turns, rubric)
-    per_contact = contact_scores(det.rows, det.hits, rubric)
+    counted = det.hits
+    if removed is not None and removed.height:
+        where = det.rows.select("row", "contact_id", "turn")
+        dropped = (
+            det.hits.join(where, on="row")
+            .join(
+                removed.select("contact_id", "signal", pl.col("turn").cast(where["turn"].dtype)),
+                on=["contact_id", "signal", "turn"],
+                how="semi",
+            )
+            .select("row", "signal")
+        )
+        counted = det.hits.join(dropped, on=["row", "signal"], how="anti", maintain_order="left")
+    per_contact = contact_scores(det.rows, counted, rubric)
     contacts = (
         turns.group_by("contact_id", maintain_order=True)
         .agg(agent_id=pl.col("agent_id").first(), n_turns=pl.len().cast(pl.Int32))
@@ -72,6 +93,7 @@ def _score_supported(turns: pl.DataFrame, rubric: Rubric) -> ScoredBatch:
     )
     scores = contacts.join(per_contact, on="ck", how="left").with_columns(
         rubric_version=pl.lit(rubric.version),
+        rubric_sha256=pl.lit(rubric.sha256),
         language=pl.lit(None, pl.String),
         state=pl.lit("scored"),
         n_agent_turns=pl.col("n_agent").fill_null(0).cast(pl.Int32),

@@ -95,6 +95,12 @@ def demo(
             recipients=DEMO_MANAGERS,
         )
         results = run_weeks(settings, run_list)
+        calibration = None
+        if not any("error" in r for r in results):
+            # a calibration set of the last week, while its transcripts are still reachable
+            from flows.cli.calibrate import draw
+
+            calibration = draw(settings, str(last), 40, out_dir / str(last) / "calibration")
     if any("error" in r for r in results):
         raise typer.Exit(code=1)
     logging.getLogger("prefect").setLevel(logging.WARNING)  # keep the summary line last
@@ -107,3 +113,6 @@ def demo(
         f"Scorecards: {final.resolve()} ({len(pdfs) - summaries} scorecards, "
         f"team-summary.pdf and {summaries - 1} team summaries)"
     )
+    if calibration is not None:
+        sheet = calibration["calibration-sheet.csv"].parent.resolve()
+        console.print(f"Calibration set (40 contacts to grade): {sheet}")

@@ -46,9 +46,14 @@ class Execution(Protocol):
         ...
 
     def score(
-        self, turns: pl.DataFrame, chunks: list[list[str]], rubric: Rubric
+        self,
+        turns: pl.DataFrame,
+        chunks: list[list[str]],
+        rubric: Rubric,
+        removed: pl.DataFrame | None = None,
     ) -> list[ScoredBatch]:
-        """Score each chunk of whole agents of the week's sampled turns."""
+        """Score each chunk of whole agents of the week's sampled turns (findings upheld in a
+        dispute, ``removed``, count for nothing)."""
         ...
 
     def renderer(self) -> AbstractContextManager[Renderer]:
@@ -76,15 +81,18 @@ class LocalExecution:
             ).result()
 
     def score(
-        self, turns: pl.DataFrame, chunks: list[list[str]], rubric: Rubric
+        self,
+        turns: pl.DataFrame,
+        chunks: list[list[str]],
+        rubric: Rubric,
+        removed: pl.DataFrame | None = None,
     ) -> list[ScoredBatch]:
         """SCORE_CONCURRENCY chunks at a time, each cut from the turns when it is submitted."""
         batches: list[ScoredBatch] = []
         pending: list[PrefectFuture[ScoredBatch]] = []
         for agents in chunks:
-            pending.append(
-                score_chunk.submit(turns.filter(pl.col("agent_id").is_in(agents)), rubric)
-            )
+            part = turns.filter(pl.col("agent_id").is_in(agents))
+            pending.append(score_chunk.submit(part, rubric, removed))
             if len(pending) == SCORE_CONCURRENCY:
                 batches.append(pending.pop(0).result())
         return batches + [f.result() for f in pending]
@@ -115,11 +123,17 @@ class DaskExecution:
         return load_shard.map(unmapped(self.settings), shards, unmapped(agents)).result()
 
     def score(
-        self, turns: pl.DataFrame, chunks: list[list[str]], rubric: Rubric
+        self,
+        turns: pl.DataFrame,
+        chunks: list[list[str]],
+        rubric: Rubric,
+        removed: pl.DataFrame | None = None,
     ) -> list[ScoredBatch]:
         """All chunks at once: the cluster spreads them."""
         parts = [turns.filter(pl.col("agent_id").is_in(agents)) for agents in chunks]
-        return score_chunk.map(parts, unmapped(rubric)).result() if parts else []
+        if not parts:
+            return []
+        return score_chunk.map(parts, unmapped(rubric), unmapped(removed)).result()
 
     @contextmanager
     def renderer(self) -> Iterator[Renderer]:

@@ -209,9 +209,12 @@ def sample_week(
 
 
 @task(name="score", cache_policy=NO_CACHE)
-def score_chunk(turns: pl.DataFrame, rubric: Rubric) -> ScoredBatch:
-    """Score a chunk of whole agents (scripted lines are judged across one agent's week)."""
-    return score_turns(turns, rubric)
+def score_chunk(
+    turns: pl.DataFrame, rubric: Rubric, removed: pl.DataFrame | None = None
+) -> ScoredBatch:
+    """Score a chunk of whole agents (scripted lines are judged across one agent's week);
+    ``removed``: findings upheld in a dispute, which count for nothing."""
+    return score_turns(turns, rubric, removed)
 
 
 @s3_task("read-history")

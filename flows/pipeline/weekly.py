@@ -14,6 +14,14 @@ from prefect.artifacts import create_markdown_artifact
 
 from checks.criteria.results import ScoredBatch, empty_batch
 from checks.rubric.rubric import Rubric, load_rubric
+from flows.calibrate.disputes import (
+    WeekDisputes,
+    apply_disputes,
+    dispute_columns,
+    upheld_findings,
+    week_disputes,
+    with_removed_findings,
+)
 from flows.config.settings import Settings
 from flows.config.version import code_version
 from flows.config.weeks import IsoWeek, last_complete_week
@@ -63,15 +71,14 @@ def audit_week(iso: IsoWeek, settings: Settings, run: AuditRun) -> dict[str, Any
     """The week's stages in order; each step below is one named function or task."""
     rubric = load_rubric(settings.rubric)
     execution = execution_for(settings)
-    get_run_logger().info(
-        "Auditing %s in %s with rubric %s", iso, settings.timezone, rubric.version
-    )
+    get_run_logger().info("Auditing %s in %s with rubric %s", iso, settings.timezone, rubric.label)
     with run.clock("listing"):
         listing = list_week(settings, iso)
         # One run per week at a time: a second run fails here (after the listing, which tells
         # a missing bucket or credentials first), before it loads or replaces anything.
         run.lock.acquire()
         agents = attribution(settings, iso)
+        disputes = week_disputes(settings, iso)  # findings the QA team upheld a dispute against
     with run.clock("loading"):
         listing, loaded = load_week(execution, settings, listing, agents)
     with run.clock("sampling"):
@@ -79,12 +86,12 @@ def audit_week(iso: IsoWeek, settings: Settings, run: AuditRun) -> dict[str, Any
     with run.clock("scoring"):
         week_turns = sampled_turns(loaded.contacts, loaded.turns, selection.to_score)
         del loaded  # the week's unsampled turns are no longer needed
-        scored = score_week(execution, week_turns, selection.to_score, rubric)
+        scored = score_week(execution, week_turns, selection.to_score, rubric, disputes)
         selection = mark_unsupported_language(selection, scored.scores)
     with ExitStack() as stack:
         render_week = stack.enter_context(execution.renderer())  # warms up during the report
         with run.clock("building the report"):
-            week = report_week(iso, settings, rubric, selection, scored, week_turns)
+            week = report_week(iso, settings, rubric, selection, scored, week_turns, disputes)
             del week_turns
         with run.clock("rendering"):
             run.clock.replacing = True  # from here the week has no manifest until publish ends
@@ -130,10 +137,16 @@ def load_week(
 
 
 def score_week(
-    execution: Execution, week_turns: pl.DataFrame, sampled: pl.DataFrame, rubric: Rubric
+    execution: Execution,
+    week_turns: pl.DataFrame,
+    sampled: pl.DataFrame,
+    rubric: Rubric,
+    disputes: WeekDisputes,
 ) -> ScoredBatch:
-    """Score the sampled contacts in chunks of whole agents and join the chunks."""
-    batches = execution.score(week_turns, agent_chunks(sampled), rubric)
+    """Score the sampled contacts in chunks of whole agents and join the chunks; findings
+    upheld in a dispute count for nothing."""
+    removed = upheld_findings(disputes.disputes)
+    batches = execution.score(week_turns, agent_chunks(sampled), rubric, removed)
     empty = empty_batch()
     return ScoredBatch(
         scores=pl.concat([b.scores for b in batches] or [empty.scores]),
@@ -158,29 +171,38 @@ def report_week(
     selection: WeekSelection,
     scored: ScoredBatch,
     week_turns: pl.DataFrame,
+    disputes: WeekDisputes,
 ) -> ReportedWeek:
-    """The scorecards' report, the score and ledger tables, and the manifest of the week."""
+    """The scorecards' report, the score and ledger tables, and the manifest of the week;
+    disputed findings stay in the score table with their dispute state."""
     quarantined = [
         Quarantine(r["key"], r["reason"])
         for r in selection.ledger.filter(pl.col("state") == "quarantined").iter_rows(named=True)
     ]
-    table = published_scores_table(str(iso), scored.scores, selection.to_score)
+    findings, matched = apply_disputes(scored.findings, disputes.disputes)
+    table = dispute_columns(
+        published_scores_table(str(iso), scored.scores, selection.to_score),
+        disputes.disputes,
+        matched,
+    )
     report = build_week_report(
         week=str(iso),
         table=table,
-        findings=scored.findings,
+        findings=findings,
         history=history(settings, iso),
         quarantined=[(q.key, q.reason) for q in quarantined],
-        rubric_version=rubric.version,
+        rubric_version=rubric.label,  # version and hash, in every PDF footer
         code_version=code_version(),
         timezone=settings.timezone,
         turns=week_turns,
         bands=rubric.bands,
+        policy=rubric.report,
     )
+    report = with_removed_findings(report, table)  # "N findings removed after review"
     manifest = build_manifest(
         settings,
         iso,
-        rubric.version,
+        rubric,
         selection,
         quarantined,
         # agent id -> its scorecard's file (ids that are not safe file names get a hashed one)
@@ -192,6 +214,7 @@ def report_week(
         "scores.csv": spreadsheet_safe_csv(table),
         "ledger.csv": spreadsheet_safe_csv(selection.ledger),
         AGENT_TABLE_FILE: spreadsheet_safe_csv(agent_table(report)),
+        **disputes.files,  # republished as it was read, so a rerun never drops it
     }
     return ReportedWeek(report, table, tables, manifest)
 

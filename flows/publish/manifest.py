@@ -9,6 +9,7 @@ from typing import Any, Final, Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
+from checks.rubric.rubric import Rubric
 from flows.config.settings import Settings
 from flows.config.version import code_version
 from flows.config.weeks import IsoWeek
@@ -49,6 +50,7 @@ class Manifest(BaseModel):
     timezone: str
     sample: str = Field(description="contacts per agent, or 'all'")
     rubric_version: str
+    rubric_sha256: str = Field(description="sha256 of the rubric file the week was scored with")
     code_version: str
     generated_at: str
     counts: dict[str, int] = Field(description="ledger entries, agents, and entries per state")
@@ -80,7 +82,7 @@ class Manifest(BaseModel):
 def build_manifest(
     settings: Settings,
     week: IsoWeek,
-    rubric_version: str,
+    rubric: Rubric,
     selection: WeekSelection,
     quarantined: Sequence[Quarantine],
     *,
@@ -101,7 +103,8 @@ def build_manifest(
         end=end.isoformat(),
         timezone=settings.timezone,
         sample=settings.sample,
-        rubric_version=rubric_version,
+        rubric_version=rubric.version,
+        rubric_sha256=rubric.sha256,
         code_version=code_version(),
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         counts={"entries": selection.ledger.height, "agents": sampled.height, **counts},

@@ -21,18 +21,19 @@ from checks.criteria.intervals import (
     interval,
 )
 from checks.criteria.results import SCORES_SCHEMA
-from checks.rubric.rubric import BandsConfig
+from checks.rubric.rubric import BandsConfig, ReportPolicy
 from checks.transcripts.pii import mask_pii, mask_pii_expr
 from checks.transcripts.transcript import CRITERIA
 from flows.config.weeks import IsoWeek
 from flows.report.file_names import scorecard_file_name
 from flows.select.coaching_picks import PICK_BECAUSE_PREFIX, PICK_STATE
 
-TREND_WEEKS: Final = 8
+# The default report policy; a rubric may set its own (its `report` section).
+TREND_WEEKS: Final = ReportPolicy().trend_weeks
 # Contacts listed on a card: the lowest-scoring ones (each row costs ~1% of a scorecard's
 # render time); scores.csv has every contact.
-CARD_CONTACT_ROWS: Final = 5
-OVERLOAD_CONTROL_BELOW: Final = 70.0
+CARD_CONTACT_ROWS: Final = ReportPolicy().card_contact_rows
+OVERLOAD_CONTROL_BELOW: Final = float(ReportPolicy().overload_flag_control_below)
 # One missed upset customer is a moment to coach, not a pattern to flag a QA lead about.
 MISSED_EMPATHY_FLAG_AT: Final = 2
 
@@ -161,6 +162,8 @@ class AgentCard:
     rests_on: str = ""  # what the week rests on, e.g. "5 contacts, 1 with an upset customer"
     # contacts picked for coaching beside the sample: scored, listed apart, never in a mean
     coaching_picks: tuple[ContactRow, ...] = ()
+    # Findings upheld in a dispute (disputes.csv) and left out of every score on this card.
+    findings_removed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -593,6 +596,7 @@ def build_week_report(
     turns: pl.DataFrame | None = None,
     generated_at: datetime | None = None,
     bands: BandsConfig | None = None,
+    policy: ReportPolicy | None = None,
 ) -> WeekReport:
     """Build every agent card and the team summary for one ISO week from its published score
     table (published_scores_table), so the PDFs and scores.csv show the same numbers. Contacts
@@ -600,6 +604,7 @@ def build_week_report(
     # Not the clock: the same inputs must give byte-identical PDFs on a rerun (the PDF's
     # creation date comes from this), so by default a week's files are dated by its end.
     generated = generated_at or IsoWeek.parse(week).bounds(timezone)[1].astimezone(UTC)
+    policy = policy or ReportPolicy()
     unsupported, unsupported_by_agent = _unsupported_languages(table)
     picks = _coaching_pick_rows(table, timezone)
     table = scored_rows(table)
@@ -653,7 +658,7 @@ def build_week_report(
     n_crit = len(CRITERIA)
     # Lowest overall first (ties and missing scores in date order), then back in date order.
     lowest = pl.col("overall").fill_null(float("inf")).rank("ordinal").over("agent_id")
-    listed = rows.filter(lowest <= CARD_CONTACT_ROWS)
+    listed = rows.filter(lowest <= policy.card_contact_rows)
     for aid, cid, when, _, channel, *cells, bits in listed.iter_rows():
         contact_rows.setdefault(aid, []).append(
             ContactRow(
@@ -702,7 +707,7 @@ def build_week_report(
             None if oiv is None else oiv.low,
             None if oiv is None else oiv.high,
         )
-        trend = (*trend_hist.get(aid, [])[-(TREND_WEEKS - 1) :], now_point)
+        trend = (*trend_hist.get(aid, [])[-(policy.trend_weeks - 1) :], now_point)
         cards.append(
             AgentCard(
                 agent_id=aid,
@@ -744,7 +749,8 @@ def build_week_report(
         # Flag only on evidence: the whole interval below the line, or the behaviour seen in
         # at least two contacts; a mean below the line from a few contacts is not enough.
         civ = ivs["sympathy_overload"]
-        if (civ is not None and civ.high < OVERLOAD_CONTROL_BELOW) or piles + heavy >= 2:
+        below = civ is not None and civ.high < policy.overload_flag_control_below
+        if below or piles + heavy >= policy.overload_flag_incidents:
             flags.append("sympathy overload")
             ctl = "N/A" if control is None else f"{control:.0f}"
             overload_flags.append(

@@ -14,6 +14,7 @@ def bare_manifest(week: str = "2026-W47") -> Manifest:
         timezone="UTC",
         sample="5",
         rubric_version="test",
+        rubric_sha256="0" * 64,
         code_version="test",
         generated_at="2026-11-30T00:00:00+00:00",
         counts={},

@@ -25,6 +25,7 @@ def test_schema(rubric: Rubric) -> None:
             "contact_id",
             "agent_id",
             "rubric_version",
+            "rubric_sha256",
             "language",
             "state",
             "overall",
@@ -32,6 +33,7 @@ def test_schema(rubric: Rubric) -> None:
             "findings",
         }
         assert r["rubric_version"] == rubric.version
+        assert r["rubric_sha256"] == rubric.sha256 and len(rubric.sha256) == 64
         assert (r["language"], r["state"]) == ("en", "scored")
         assert set(r["criteria"]) == {"empathy", "compassion", "sympathy_overload", "hospitality"}
         assert set(r["criteria"]["empathy"]) == {"score", "opportunity"}

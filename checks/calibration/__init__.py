@@ -1,0 +1,1 @@
+"""Agreement statistics for calibration: kappa, bias and their intervals (pure)."""
