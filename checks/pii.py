@@ -1,4 +1,5 @@
-"""Mask personal data (emails, phones, cards, ids, spoken digit runs) in free text."""
+"""Mask personal data (emails, phones, cards, ids, spoken digit runs, and the kinds told in
+words: checks/pii_kinds.py) in free text."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import re
 from typing import Final
 
 import polars as pl
+
+from checks import pii_kinds
 
 EMAIL_TOKEN: Final = "[email]"
 PHONE_TOKEN: Final = "[phone]"
@@ -30,7 +33,8 @@ _SSN_RE: Final = re.compile(r"\d{3}-\d{2}-\d{4}")
 # Cheap pre-filter (Rust regex syntax) so the polars version only visits rows that may hold PII.
 _CANDIDATE_PATTERN: Final = (
     r"(?i)@|\(at\)|\[at\]|\d(?:[\s().+/\-]*\d){5,}|"
-    rf"\b{_DIGIT_WORDS}\b[\s,.\-]+(?:(?:double|triple)[\s\-]+)?{_DIGIT_WORDS}\b"
+    rf"\b{_DIGIT_WORDS}\b[\s,.\-]+(?:(?:double|triple)[\s\-]+)?{_DIGIT_WORDS}\b|"
+    + pii_kinds.CANDIDATE_PATTERN.removeprefix("(?i)")
 )
 
 
@@ -82,8 +86,14 @@ def mask_pii(text: str) -> str:
     if not text:
         return text
     text = _EMAIL_RE.sub(EMAIL_TOKEN, text)
+    text = pii_kinds.mask_spoken_email(text)
+    text = pii_kinds.mask_iban(text)  # before digit runs, which would split an IBAN
     text = _SPOKEN_RE.sub(DIGITS_TOKEN, text)
-    return _RUN_RE.sub(_mask_run, text)
+    text = _RUN_RE.sub(_mask_run, text)
+    # after the runs: a security code is found next to the [card] they leave
+    text = pii_kinds.mask_card_words(text)
+    text = pii_kinds.mask_address(text)
+    return pii_kinds.mask_stated_name(text)
 
 
 def _mask_series(s: pl.Series) -> pl.Series:
