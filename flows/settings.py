@@ -99,6 +99,11 @@ class Settings(BaseSettings):
     )
     send_attempts: int = Field(3, ge=1, description="attempts per e-mail (with backoff)")
     resend: bool = Field(False, description="send again what the delivery record says was sent")
+    pseudonym_key: SecretStr | None = Field(
+        None,
+        description="secret behind the pseudonyms of ids holding PII (default: one kept in "
+        "<output prefix>/.keys/)",
+    )
 
     @property
     def distributed(self) -> bool:

@@ -24,6 +24,7 @@ from prefect.exceptions import TerminationSignal
 from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
+from checks.pseudonyms import Pseudonyms
 from checks.results import ScoredBatch, empty_batch
 from checks.rubric import Rubric, load_rubric
 from checks.scoring import score_turns
@@ -50,6 +51,8 @@ from flows.ledger import (
 )
 from flows.load_workers import ShardJob, load_pool, load_shard_with
 from flows.loading import LoadedShard, fallback_copies, merge_shards
+from flows.log_masking import install_log_masking
+from flows.output_masking import mask_week, pseudonym_key
 from flows.publish import WeekLock, WeekPublisher, week_prefix
 from flows.render import (
     TEAM_SUMMARY_FILE,
@@ -115,6 +118,7 @@ for _name in ("prefect.flow_runs", "prefect.task_runs"):
     _logger = logging.getLogger(_name)
     if not any(isinstance(f, OneLineErrors) for f in _logger.filters):
         _logger.addFilter(OneLineErrors())
+install_log_masking()  # keys and reasons in the run's logs carry no personal data
 
 
 LIST_THREADS = 8
@@ -474,6 +478,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
         # One run per week at a time: a second run fails here (after the listing, which tells
         # a missing bucket or credentials first), before it loads or replaces anything.
         lock.acquire()
+        names = Pseudonyms(pseudonym_key(settings, output_store(settings)))
         agents = attribution(settings, iso)
     with clock("loading"):
         shard_list = shards_of(listing.objects, settings.shard_size)
@@ -533,6 +538,15 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
         findings = pl.concat([b.findings for b in batches] or [empty_batch().findings])
         del batches
         selection = mark_unsupported_language(selection, scores)
+        # From here on every table may be published: ids and keys holding PII are pseudonyms.
+        masked = mask_week(names, selection, scores, findings, week_turns)
+        selection, scores, findings, week_turns = (
+            masked.selection,
+            masked.scores,
+            masked.findings,
+            masked.turns,
+        )
+        del masked
 
     quarantined = [
         Quarantine(r["key"], r["reason"])
