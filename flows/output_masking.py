@@ -70,6 +70,8 @@ def mask_week(
     ledger, ids = replace_column(ledger, "contact_id", names)
     ledger, keys = replace_column(ledger, "key", names, keys=True)
     known = {**keys, **ids}
+    if known:  # keep the ledger in the order its readers see (pseudonyms sort elsewhere)
+        ledger = ledger.sort("state", "key", "contact_id")
     sampled = selection.sampled
     if ids:
         sampled, scores, findings, turns = (
