@@ -177,24 +177,72 @@ def _keep_prefix(token: str) -> Callable[[re.Match[str]], str]:
     return replace
 
 
+# Cheap checks (substrings of the lowercased text, short case-sensitive patterns) decide
+# whether a kind's full patterns are worth running on a text.
+_DIGIT: Final = re.compile(r"\d")
+_MAY_EMAIL: Final = re.compile(r"\s(?:at|@)\s", re.IGNORECASE)
+_MAY_IBAN: Final = re.compile(r"[A-Za-z]{2}\d\d")
+_CARD_WORDS: Final = ("card", "cvv", "cvc", "csc", "cid", "security", "verification", "digit")
+_STREET_WORDS: Final = (
+    "street",
+    "avenue",
+    "road",
+    "boulevard",
+    "lane",
+    "terrace",
+    "crescent",
+    "parkway",
+    "highway",
+)
+_MAY_SHORT_STREET: Final = re.compile(
+    r"\b(?:Way|Place|Close|Drive|Court|Square|Gardens|Row|Mews|St|Rd|Ave|Blvd|Ln|Dr|Ct|Pl|Hwy"
+    r"|Sq)\b|(?:straße|strasse|str\.|weg|gasse|platz|allee|ring)\s+\d"
+)
+_NAME_WORDS: Final = (
+    "name",
+    "call me",
+    "this is",
+    "it's",
+    "it’s",
+    "it is",
+    "i'm",
+    "i’m",
+    "im ",
+    "i am",
+)
+_MAY_TITLE: Final = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\b")
+
+
 def mask_spoken_email(text: str) -> str:
     """E-mail addresses told in words ("john dot doe at example dot com")."""
+    if not _MAY_EMAIL.search(text):
+        return text
     return _SPOKEN_EMAIL_RE.sub(EMAIL_TOKEN, text)
 
 
 def mask_iban(text: str) -> str:
     """IBANs, whole, spaced or partial, and account digits told after the word IBAN."""
+    if "iban" not in text.lower() and not _MAY_IBAN.search(text):
+        return text
     return _IBAN_WORD_RE.sub(_mask_iban_word, _IBAN_RE.sub(_mask_iban, text))
 
 
 def mask_card_words(text: str) -> str:
     """A card's last digits told in words and a security code near a card or named as one."""
+    low = text.lower()
+    if not any(word in low for word in _CARD_WORDS) and "back" not in low:
+        return text
     text = _CARD_LAST_RE.sub(_keep_prefix(CARD_TOKEN), text)
     return _CVV_RE.sub(_keep_prefix(CVV_TOKEN), text)
 
 
 def mask_address(text: str) -> str:
     """Street addresses: a number and a street name, or a German street and its number."""
+    low = text.lower()
+    if not any(word in low for word in _STREET_WORDS) and not (
+        _DIGIT.search(text) and _MAY_SHORT_STREET.search(text)
+    ):
+        return text
     for pattern in _ADDRESS_RES:
         text = pattern.sub(ADDRESS_TOKEN, text)
     return text
@@ -202,6 +250,9 @@ def mask_address(text: str) -> str:
 
 def mask_stated_name(text: str) -> str:
     """Names a speaker states ("my name is …", "this is … speaking", "I'm … from", "Mrs …")."""
+    low = text.lower()
+    if not any(word in low for word in _NAME_WORDS) and not _MAY_TITLE.search(text):
+        return text
     text = _STATED_RE.sub(_mask_stated, text)
     text = _BOUNDED_RE.sub(_mask_bounded, text)
     return _TITLE_RE.sub(_keep_prefix(NAME_TOKEN), text)

@@ -12,15 +12,17 @@ from typing import Final
 
 import polars as pl
 
+from checks import pii_kinds
 from checks.pii import mask_pii, mask_pii_expr
 
 HASH_LETTERS: Final = 12  # 48 bits: no two of a week's (or a year's) ids share one
-# Parts of ids that look like digit runs but are not personal: UUIDs and timestamps.
-_SHIELD_RE: Final = re.compile(
-    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-    r"|\d{4}-\d{2}-\d{2}[T ]\d{2}[:\-]?\d{2}(?:[:\-]?\d{2}(?:\.\d+)?)?(?:Z|[+\-]\d{2}:?\d{2})?",
-    re.IGNORECASE,
+# Parts of ids that look like digit runs but are not personal: UUIDs and timestamps (the
+# pattern reads the same in Python and in polars' Rust regex).
+_SHIELD: Final = (
+    r"(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    r"|\d{4}-\d{2}-\d{2}[T ]\d{2}[:\-]?\d{2}(?:[:\-]?\d{2}(?:\.\d+)?)?(?:Z|[+\-]\d{2}:?\d{2})?"
 )
+_SHIELD_RE: Final = re.compile(_SHIELD)
 _EXTENSION_RE: Final = re.compile(r"(?:\.(?:jsonl|json|csv|gz|txt))+$", re.IGNORECASE)
 _TOKEN_RE: Final = re.compile(r"\[(\w+)\]")
 _UNSAFE_RE: Final = re.compile(r"[^A-Za-z0-9._\-]+")
@@ -30,6 +32,13 @@ _UNSAFE_RE: Final = re.compile(r"[^A-Za-z0-9._\-]+")
 # shorter grouped runs are how ids are numbered ("c-2026w47-001-002").
 _LONG_RUN_RE: Final = re.compile(r"\+\d(?:[\s().\-/]*\d){7,}|\d(?:[\s().\-/]*\d){9,}")
 _RUN_TOKENS: Final = frozenset({"[phone]", "[id]"})
+# Ids worth a look in Python (Rust regex): anything carries_pii may call personal, nothing
+# shorter than a phone number's digits.
+_ID_CANDIDATE: Final = (
+    r"(?i)@|\(at\)|\[at\]|\+\d(?:[\s().\-/]*\d){7,}|\d(?:[\s().+/\-]*\d){9,}"
+    r"|\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b[\s,.\-]+|"
+    + pii_kinds.CANDIDATE_PATTERN.removeprefix("(?i)")
+)
 
 
 def carries_pii(value: str) -> bool:
@@ -89,7 +98,8 @@ def replace_column(
     if column not in frame.columns or frame.height == 0:
         return frame, {}
     col = pl.col(column)
-    suspects = frame.select(col.filter(mask_pii_expr(col) != col).unique())[column]
+    shielded = col.str.replace_all(_SHIELD, "_")
+    suspects = frame.select(col.filter(shielded.str.contains(_ID_CANDIDATE)).unique())[column]
     pairs = names.mapping(suspects.to_list(), keys=keys)
     if not pairs:
         return frame, {}
@@ -122,8 +132,8 @@ def mask_text_column(
     """mask_text over a column; only rows that masking would change visit Python."""
     if column not in frame.columns or frame.height == 0:
         return frame
-    col = pl.col(column)
-    hit = frame.select((mask_pii_expr(col) != col).fill_null(False))[column]
+    shielded = pl.col(column).str.replace_all(_SHIELD, "_")
+    hit = frame.select((mask_pii_expr(shielded) != shielded).fill_null(False))[column]
     if not hit.any():
         return frame
     idx = hit.arg_true()
