@@ -4,6 +4,7 @@ words: checks/pii_kinds.py) in free text."""
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Final
 
 import polars as pl
@@ -81,8 +82,9 @@ def _mask_run(m: re.Match[str]) -> str:
     return token
 
 
-def mask_pii(text: str) -> str:
-    """Replace personal data in ``text`` with tokens like ``[email]``; ``[PII]`` stays as is."""
+def mask_pii(text: str, *, names: bool = True) -> str:
+    """Replace personal data in ``text`` with tokens like ``[email]``; ``[PII]`` stays as is.
+    ``names=False`` for an agent's own name or team: no stated names or addresses there."""
     if not text:
         return text
     text = _EMAIL_RE.sub(EMAIL_TOKEN, text)
@@ -92,21 +94,26 @@ def mask_pii(text: str) -> str:
     text = _RUN_RE.sub(_mask_run, text)
     # after the runs: a security code is found next to the [card] they leave
     text = pii_kinds.mask_card_words(text)
+    if not names:
+        return text
     text = pii_kinds.mask_address(text)
     return pii_kinds.mask_stated_name(text)
 
 
-def _mask_series(s: pl.Series) -> pl.Series:
+def _mask_series(s: pl.Series, names: bool = True) -> pl.Series:
     s = s.cast(pl.String)
     hit = s.str.contains(_CANDIDATE_PATTERN).fill_null(False)
     if not hit.any():
         return s
     idx = hit.arg_true()
-    masked = pl.Series([mask_pii(v) for v in s.gather(idx).to_list()], dtype=pl.String)
+    rows = s.gather(idx).to_list()
+    masked = pl.Series([mask_pii(v, names=names) for v in rows], dtype=pl.String)
     return s.scatter(idx, masked)
 
 
-def mask_pii_expr(col: str | pl.Expr) -> pl.Expr:
+def mask_pii_expr(col: str | pl.Expr, *, names: bool = True) -> pl.Expr:
     """Polars expression masking PII in a string column (only likely rows visit Python)."""
     expr = pl.col(col) if isinstance(col, str) else col
-    return expr.map_batches(_mask_series, return_dtype=pl.String, is_elementwise=True)
+    return expr.map_batches(
+        partial(_mask_series, names=names), return_dtype=pl.String, is_elementwise=True
+    )

@@ -231,8 +231,9 @@ def published_scores_table(week: str, scores: pl.DataFrame, contacts: pl.DataFra
         .join(meta, on="contact_id", how="left")
         .with_columns(
             pl.lit(week, pl.String).alias("week"),
-            mask_pii_expr("agent_name").alias("agent_name"),
-            mask_pii_expr("team").alias("team"),
+            # an agent's own name and team stay readable: no stated names or addresses there
+            mask_pii_expr("agent_name", names=False).alias("agent_name"),
+            mask_pii_expr("team", names=False).alias("team"),
             mask_pii_expr("channel").alias("channel"),
         )
     )

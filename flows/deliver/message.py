@@ -25,7 +25,7 @@ def _change(value: float | None) -> str:
 
 
 def _who(agent: AgentLine) -> str:
-    return mask_pii(f"{agent.name} ({agent.agent_id})")
+    return mask_pii(f"{agent.name} ({agent.agent_id})", names=False)
 
 
 def body_lines(packet: Packet, digest: WeekDigest) -> list[str]:
@@ -160,5 +160,9 @@ def chat_post(digest: WeekDigest, links: Mapping[str, str]) -> dict[str, object]
         lines.append(f"{team}: {len(agents)} agents, {moved} moved, {flagged} flagged")
     if TEAM_SUMMARY_FILE in links:
         lines.append(f"<{links[TEAM_SUMMARY_FILE]}|Team summary>")
-    lines += [f"<{links[a.file]}|{mask_pii(a.name)}>" for a in digest.agents if a.file in links]
+    lines += [
+        f"<{links[a.file]}|{mask_pii(a.name, names=False)}>"
+        for a in digest.agents
+        if a.file in links
+    ]
     return {"text": "\n".join(lines)}

@@ -98,3 +98,14 @@ def test_never_leaks_an_iban(
     out = mask_pii(f"{before} {told} thanks")
     assert body[:8] not in out.replace(" ", "")
     assert "[iban]" in out
+
+
+def test_an_agents_own_name_and_team_stay_readable() -> None:
+    for field in ("Dr Ada Byron", "12 Elm St crew", "Mrs Patel's team"):
+        assert mask_pii(field, names=False) == field
+    assert (
+        mask_pii("Ada (ada@acme.example, +1 555 201 3344)", names=False) == "Ada ([email], [phone])"
+    )
+    df = pl.DataFrame({"agent_name": ["Dr Ada Byron", "call 555 201 3344"]})
+    masked = df.select(mask_pii_expr("agent_name", names=False))["agent_name"].to_list()
+    assert masked == ["Dr Ada Byron", "call [phone]"]
