@@ -100,6 +100,38 @@ _BOUNDED_RE: Final = re.compile(
     r"(\s+(?:speaking|here|calling|from)\b)",
     re.IGNORECASE,
 )
+# A name the other side is greeted or thanked by ("Hi Sarah,", "Thanks, Omar!"): capitalised
+# only, so in lowercase voice text it is not found.
+_GREETED_RE: Final = re.compile(
+    rf"(\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Dd]ear|[Tt]hanks|[Tt]hank you|[Mm]orning|[Aa]fternoon"
+    rf"|[Ee]vening)(?:,|\s)\s*)({_UPPER_WORD})\b"
+)
+_NOT_GREETED: Final = frozenset(
+    {
+        "There",
+        "Again",
+        "Team",
+        "Everyone",
+        "All",
+        "So",
+        "For",
+        "Guys",
+        "Folks",
+        "Both",
+        "You",
+        "Very",
+        "Much",
+        "Sir",
+        "Madam",
+        "Mate",
+        "Friend",
+        "Anyway",
+        "Though",
+        "Once",
+        "A",
+        "I",
+    }
+)
 _TITLE_RE: Final = re.compile(
     rf"(\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+)({_UPPER_WORD}(?:\s+{_UPPER_WORD})?)"
 )
@@ -146,6 +178,10 @@ def _mask_bounded(m: re.Match[str]) -> str:
     if _name_words(m.group(2), bounded=True) == 0:
         return m.group(0)
     return m.group(1) + NAME_TOKEN + m.group(3)
+
+
+def _mask_greeted(m: re.Match[str]) -> str:
+    return m.group(0) if m.group(2) in _NOT_GREETED else m.group(1) + NAME_TOKEN
 
 
 def _iban_like(run: str) -> bool:
@@ -199,6 +235,14 @@ _MAY_SHORT_STREET: Final = re.compile(
     r"|Sq)\b|(?:straße|strasse|str\.|weg|gasse|platz|allee|ring)\s+\d"
 )
 _NAME_WORDS: Final = (
+    "hi",
+    "hello",
+    "hey",
+    "dear",
+    "thank",
+    "morning",
+    "afternoon",
+    "evening",
     "name",
     "call me",
     "this is",
@@ -249,12 +293,14 @@ def mask_address(text: str) -> str:
 
 
 def mask_stated_name(text: str) -> str:
-    """Names a speaker states ("my name is …", "this is … speaking", "I'm … from", "Mrs …")."""
+    """Names a speaker states ("my name is …", "this is … speaking", "I'm … from", "Mrs …")
+    or greets the other side by ("Hi Sarah,")."""
     low = text.lower()
     if not any(word in low for word in _NAME_WORDS) and not _MAY_TITLE.search(text):
         return text
     text = _STATED_RE.sub(_mask_stated, text)
     text = _BOUNDED_RE.sub(_mask_bounded, text)
+    text = _GREETED_RE.sub(_mask_greeted, text)
     return _TITLE_RE.sub(_keep_prefix(NAME_TOKEN), text)
 
 
@@ -268,6 +314,8 @@ CANDIDATE_PATTERN: Final = (
     r"|hwy|sq)\b|(?:straße|strasse|str\.|weg|gasse|platz|allee|ring)\s+\d"
     r"|(?:street|avenue|road|boulevard|lane|terrace|crescent|parkway|highway)\b"
     r"|\bname\b|\bcall\s+me\b|\b(?:mr|mrs|ms|miss|mx|dr)\b"
+    r"|(?-i:\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Dd]ear|[Tt]hanks|[Tt]hank you|[Mm]orning|[Aa]fternoon"
+    r"|[Ee]vening)(?:,|\s)\s*[A-Z])"
     r"|\b(?:this\s+is|it['’]s|it\s+is|i['’]m|im|i\s+am)\s+\S+(?:\s+\S+){0,2}\s+"
     r"(?:speaking|here|calling|from)\b"
 )

@@ -36,6 +36,8 @@ MASKED = [
     ("Hi, I'm Maya Lin from Acme", "Hi, I'm [name] from Acme", "Lin"),
     ("please call me Bob", "please call me [name]", "Bob"),
     ("ask Mrs Patel", "ask Mrs [name]", "Patel"),
+    ("Hi Sarah, thanks for waiting", "Hi [name], thanks for waiting", "Sarah"),
+    ("Thanks, Omar! Anything else?", "Thanks, [name]! Anything else?", "Omar"),
 ]
 
 KEPT = [
@@ -51,6 +53,8 @@ KEPT = [
     "order 4471 on 2026-11-16 at 09:12 for $1,250.00",
     "the card was declined twice",
     "thanks for your patience, happy to help",
+    "Hi there, thanks Again for your message",
+    "Hello, I see the order",
 ]
 
 
