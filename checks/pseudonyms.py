@@ -20,7 +20,7 @@ HASH_LETTERS: Final = 12  # 48 bits: no two of a week's (or a year's) ids share 
 # pattern reads the same in Python and in polars' Rust regex).
 _SHIELD: Final = (
     r"(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-    r"|\d{4}-\d{2}-\d{2}[T ]\d{2}[:\-]?\d{2}(?:[:\-]?\d{2}(?:\.\d+)?)?(?:Z|[+\-]\d{2}:?\d{2})?"
+    r"|\d{4}-\d{2}-\d{2}[T \-_]\d{2}[:\-]?\d{2}(?:[:\-]?\d{2}(?:\.\d+)?)?(?:Z|[+\-]\d{2}:?\d{2})?"
 )
 _SHIELD_RE: Final = re.compile(_SHIELD)
 _EXTENSION_RE: Final = re.compile(r"(?:\.(?:jsonl|json|csv|gz|txt))+$", re.IGNORECASE)

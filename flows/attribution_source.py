@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from flows.attribution import (
@@ -12,6 +13,7 @@ from flows.attribution import (
     attribution_from_roster_csv,
     merge_attributions,
 )
+from flows.attribution_failures import source_failure
 from flows.settings import Settings
 from flows.store import ObjectStore
 from flows.weeks import IsoWeek, day_prefix
@@ -22,17 +24,25 @@ log = logging.getLogger(__name__)
 def read_attribution(store: ObjectStore, settings: Settings, week: IsoWeek) -> Attribution | None:
     """Contact records of the week (plus the next day: they land after the contact) and roster."""
     sources: list[Attribution] = []
+    keys: list[str] = []
     if settings.ctr_prefix:
         days = week.utc_days(settings.timezone)
         for day in [*days, days[-1] + timedelta(days=1)]:
             for obj in store.list(day_prefix(settings.ctr_prefix, day)):
                 sources.append(attribution_from_ctr_jsonl(store.get(obj.key)))
+                keys.append(obj.key)
     if settings.roster:
         columns = RosterColumns(**settings.roster_columns)
         sources.append(attribution_from_roster_csv(store.get(settings.roster), columns))
+        keys.append(settings.roster)
     if not sources:
         return None
-    merged = merge_attributions(*sources)
+    failed = [
+        (key, why) for key, src in zip(keys, sources, strict=True) if (why := source_failure(src))
+    ]
+    merged = replace(merge_attributions(*sources), failed_sources=tuple(failed))
+    for key, why in failed:
+        log.warning("attribution: %s gave no attribution: %s", key, why)
     for problem in merged.problems[:20]:
         log.warning("attribution: %s", problem)
     return merged

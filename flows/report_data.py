@@ -188,6 +188,8 @@ class TeamSummary:
     # Sampled contacts not scored because the rubric has no phrase lists for their language:
     # (language, contacts), most first.
     unsupported_languages: tuple[tuple[str, int], ...] = ()
+    # Roster or contact-record files that attributed nothing: (key, reason), PII masked.
+    attribution_failures: tuple[tuple[str, str], ...] = ()
 
     @property
     def n_unsupported_language(self) -> int:
@@ -452,6 +454,7 @@ def build_week_report(
     timezone: str = "UTC",
     turns: pl.DataFrame | None = None,
     generated_at: datetime | None = None,
+    attribution_failures: Sequence[tuple[str, str]] = (),
 ) -> WeekReport:
     """Build every agent card and the team summary for one ISO week from its published score
     table (published_scores_table), so the PDFs and scores.csv show the same numbers. Contacts
@@ -635,5 +638,6 @@ def build_week_report(
         quarantined=tuple((k, mask_pii(r)) for k, r in quarantined),
         footnote=footnote,
         unsupported_languages=unsupported,
+        attribution_failures=tuple((k, mask_pii(r)) for k, r in attribution_failures),
     )
     return WeekReport(week=week, agents=cards, team=summary)

@@ -30,6 +30,7 @@ from checks.rubric import Rubric, load_rubric
 from checks.scoring import score_turns
 from checks.transcript import CONTACTS_SCHEMA
 from flows.attribution import Attribution
+from flows.attribution_failures import published_failures
 from flows.attribution_source import read_attribution
 from flows.deliver.recipients import WeekDigest, digest_of, table_from_csv
 from flows.deliver.week import (
@@ -548,6 +549,8 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
         )
         del masked
 
+    # roster or contact-record files that attributed nothing: in the manifest and the summary
+    failed_sources = published_failures(agents.failed_sources if agents else (), names)
     quarantined = [
         Quarantine(r["key"], r["reason"])
         for r in selection.ledger.filter(pl.col("state") == "quarantined").iter_rows(named=True)
@@ -571,6 +574,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
                 code_version=code_version(),
                 timezone=settings.timezone,
                 turns=week_turns,
+                attribution_failures=failed_sources,
             )
             del week_turns
         with clock("rendering"):
@@ -588,6 +592,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
         manifest["scorecards"] = {
             card.agent_id: scorecard_file_name(card.agent_id) for card in report.agents
         }
+        manifest["attribution_failures"] = [{"key": k, "reason": r} for k, r in failed_sources]
         with clock("publishing"):
             full = publish_outputs(opaque(sinks), opaque(tables), opaque(manifest))
     clock.replacing = False
