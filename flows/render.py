@@ -33,6 +33,7 @@ from flows.report_data import (
     TeamSummary,
     WeekReport,
 )
+from flows.summary_budget import fit_team_summary
 from flows.worker_pool import spawn_pool
 
 ASSETS_DIR: Final = Path(str(files("report_templates"))).resolve()
@@ -41,7 +42,7 @@ PAGE_SIZES: Final = {"a4": "A4", "letter": "letter"}
 _log = logging.getLogger(__name__)
 
 
-MAX_FLAGS_LISTED: Final = 12
+MAX_FLAGS_LISTED: Final = 8  # per column: the summary's first page must hold them
 
 
 class AssetFetcher(URLFetcher):  # type: ignore[misc]
@@ -208,7 +209,8 @@ def render_scorecard_html(card: AgentCard) -> str:
 
 
 def render_team_summary_html(team: TeamSummary) -> str:
-    """The team summary as HTML."""
+    """The team summary as HTML (cut to its page budget: flows/summary_budget.py)."""
+    team = fit_team_summary(team)
     dist = charts.distribution_svg([(d.label, d.values, d.median) for d in team.distributions])
     return (
         environment()
