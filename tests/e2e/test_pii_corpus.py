@@ -43,6 +43,7 @@ SAID: list[tuple[str, list[str]]] = [
     ("or the other account, iban DE89 3704 0044 please", ["DE89", "3704", "0044"]),
     ("my ssn is 123-45-6789 and I am worried", ["123-45-6789"]),
     ("ring me on four one five five five two one two", ["four one five five"]),
+    ("Hello Rosalind, you never called me back as promised", ["Rosalind"]),
 ]
 # Contact ids (and so file names) that carry personal data.
 IDS = {
@@ -139,6 +140,8 @@ def test_no_raw_personal_data_in_any_output(
     broken = _contact("c-broken", "a-1", "hello")
     broken["started_at"] = "call me on +1 555 987 6543"  # quoted back by the reason
     s3_store.put(BROKEN_KEY, json.dumps(broken).encode())
+    # contact records that cannot be read, in a file whose key holds an e-mail address
+    s3_store.put("ctr/2026/11/17/export-jo.doe@example.com.jsonl", b"\x00 not records {{\n")
     # a roster naming a contact twice: its warning quotes the contact id into the logs
     s3_store.put("rosters/roster.csv", b"contact_id,agent_id\n+15551234567,a-2\n+15551234567,a-1\n")
     settings = Settings(
@@ -147,6 +150,7 @@ def test_no_raw_personal_data_in_any_output(
         endpoint_url=s3_store.endpoint_url,
         out_dir=None,
         roster="rosters/roster.csv",
+        ctr_prefix="ctr",
         sample="all",
         render_workers=1,
     )
@@ -189,6 +193,11 @@ def test_no_raw_personal_data_in_any_output(
     (quarantined,) = manifest["quarantined"]
     assert quarantined["key"].startswith(f"{DAY}/email~") and "[phone]" in quarantined["reason"]
     assert quarantined["key"] in pdf_texts["team-summary.pdf"].replace("\n", "")
+    # The unreadable contact records are named (as a pseudonym) in the manifest and summary.
+    (failed,) = manifest["attribution_failures"]
+    assert failed["key"].startswith("ctr/2026/11/17/email~")
+    assert failed["reason"].startswith("malformed contact record")
+    assert failed["key"] in pdf_texts["team-summary.pdf"].replace("\n", "")
     # Agents are no customer: their ids and names stay readable.
     assert set(scores["agent_name"]) == set(AGENTS.values())
     assert sorted(manifest["scorecards"]) == sorted(AGENTS)
