@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checks.pii import mask_pii
 from checks.pseudonyms import (
@@ -104,3 +106,21 @@ def test_columns_and_reasons() -> None:
     ]
     known = {phone_key, plain_key}
     assert reasons[1:] == [mask_text(r, names, known) for r in frame["reason"].to_list()[1:]]
+
+
+ids = st.one_of(
+    st.text(max_size=30),
+    st.from_regex(r"[a-z]{0,4}[-_ ]?\+?[0-9 ().-]{6,18}[a-z]{0,3}", fullmatch=True),
+    st.from_regex(r"[a-z.]{1,8}(@| at | \(at\) )[a-z]{2,6}( dot |\.)(com|org|de)", fullmatch=True),
+    st.from_regex(r"(my name is|iban|card ending|cvv) [A-Za-z0-9 ]{1,12}", fullmatch=True),
+    st.uuids().map(str),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(ids, min_size=1, max_size=20))
+def test_the_polars_preselection_misses_no_id_python_would_change(values: list[str]) -> None:
+    names = Pseudonyms(KEY)
+    frame = pl.DataFrame({"contact_id": values}, schema={"contact_id": pl.String})
+    out, _ = replace_column(frame, "contact_id", names)
+    assert out["contact_id"].to_list() == [names.of_id(v) for v in values]
