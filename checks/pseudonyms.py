@@ -21,6 +21,8 @@ HASH_LETTERS: Final = 12  # 48 bits: no two of a week's (or a year's) ids share 
 _SHIELD: Final = (
     r"(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
     r"|\d{4}-\d{2}-\d{2}[T \-_]\d{2}[:\-]?\d{2}(?:[:\-]?\d{2}(?:\.\d+)?)?(?:Z|[+\-]\d{2}:?\d{2})?"
+    # a compact date on its own, maybe with a time: contacts-20261116-01, 20261116T0900
+    r"|\b(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[T_\-]?\d{4}(?:\d\d)?)?\b"
 )
 _SHIELD_RE: Final = re.compile(_SHIELD)
 _EXTENSION_RE: Final = re.compile(r"(?:\.(?:jsonl|json|csv|gz|txt))+$", re.IGNORECASE)

@@ -48,6 +48,9 @@ def test_an_id_with_pii_gets_a_stable_pseudonym_that_shows_none_of_it(raw: str) 
         "a-001",
         "3b2c9a6e-1234-5678-9012-345678901234",
         "cl-1_analysis_redacted_2026-11-19T10:00:00Z",
+        "contacts-20261116-01",
+        "call-20261117T090000-x",
+        "stream-1-2026-11-17-09-00-00-abc",
         "contact 17",
     ],
 )
