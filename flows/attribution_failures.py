@@ -4,8 +4,6 @@ only in a log line."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from checks.pii import mask_pii
 from checks.pseudonyms import Pseudonyms
 from flows.attribution import Attribution
@@ -21,7 +19,9 @@ def source_failure(attribution: Attribution) -> str | None:
 
 
 def published_failures(
-    failed: Sequence[tuple[str, str]], names: Pseudonyms
+    attribution: Attribution | None, names: Pseudonyms
 ) -> tuple[tuple[str, str], ...]:
-    """The failures as outputs show them: a key holding PII as its pseudonym, reasons masked."""
+    """The failed sources as outputs show them: a key holding PII as its pseudonym, reasons
+    masked (an attribution that found nobody still has its failures: no truth test on it)."""
+    failed = attribution.failed_sources if attribution is not None else ()
     return tuple((names.of_key(key), mask_pii(reason)) for key, reason in failed)

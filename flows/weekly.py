@@ -550,7 +550,7 @@ def _audit(iso: IsoWeek, settings: Settings, clock: StageClock, lock: WeekLock) 
         del masked
 
     # roster or contact-record files that attributed nothing: in the manifest and the summary
-    failed_sources = published_failures(agents.failed_sources if agents else (), names)
+    failed_sources = published_failures(agents, names)
     quarantined = [
         Quarantine(r["key"], r["reason"])
         for r in selection.ledger.filter(pl.col("state") == "quarantined").iter_rows(named=True)

@@ -59,10 +59,14 @@ def test_failed_files_are_named_and_good_ones_still_attribute(
 
 def test_published_failures_hide_pii_in_keys_and_reasons() -> None:
     names = Pseudonyms(b"p" * 32)
-    shown = published_failures(
-        [("rosters/jo.doe@example.com.csv", "roster unreadable: header 'call 555 201 3344'")],
-        names,
+    # an attribution that found nobody (len 0, so falsy) still reports its failed files
+    found_nobody = Attribution(
+        failed_sources=(
+            ("rosters/jo.doe@example.com.csv", "roster unreadable: header 'call 555 201 3344'"),
+        )
     )
-    ((key, reason),) = shown
+    assert not found_nobody
+    ((key, reason),) = published_failures(found_nobody, names)
     assert key == f"rosters/{names.of_id('jo.doe@example.com')}.csv"
     assert reason == "roster unreadable: header 'call [phone]'"
+    assert published_failures(None, names) == ()
