@@ -43,6 +43,18 @@ _ID_CANDIDATE: Final = (
 )
 
 
+def mask_around_shields(text: str) -> str:
+    """`text` masked for PII, its UUIDs, timestamps and dates left whole (for log lines and
+    error messages, which name keys such as contacts-20261116-01.jsonl)."""
+    out: list[str] = []
+    done = 0
+    for m in _SHIELD_RE.finditer(text):
+        out += [mask_pii(text[done : m.start()]), m.group(0)]
+        done = m.end()
+    out.append(mask_pii(text[done:]))
+    return "".join(out)
+
+
 def carries_pii(value: str) -> bool:
     """Whether an id or key part holds personal data (UUIDs and timestamps aside)."""
     bare = _SHIELD_RE.sub("_", value)

@@ -11,10 +11,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
 from flows.interrupts import signal_words, stop_on_signals, stop_signal
+from flows.log_masking import mask_log_text
 from flows.prefect_env import configure_prefect_defaults, user_set
 from flows.settings import Settings, load_settings
 from flows.store import LocalStore, ObjectStore, S3Store
@@ -79,11 +81,13 @@ def run_weeks(settings: Settings, weeks: list[IsoWeek]) -> list[dict[str, Any]]:
                 try:
                     results.append(audit(week=str(week), settings=settings))
                 except Exception as exc:
+                    why = mask_log_text(str(exc))  # an error may name a key holding PII
                     err.print(
-                        f"[bold red]{week} failed:[/] {exc}  (rerun it alone with --week {week})",
+                        f"[bold red]{week} failed:[/] {escape(why)}  "
+                        f"(rerun it alone with --week {week})",
                         soft_wrap=True,
                     )
-                    results.append({"week": str(week), "error": str(exc)})
+                    results.append({"week": str(week), "error": why})
     except BaseException as exc:
         signum = stop_signal(exc)
         if signum is None:
@@ -102,7 +106,7 @@ def _print_results(results: list[dict[str, Any]]) -> None:
     table.add_column("output", overflow="fold")
     for r in results:
         if "error" in r:
-            table.add_row(r["week"], "-", "-", "-", f"[red]failed: {r['error']}")
+            table.add_row(r["week"], "-", "-", "-", f"[red]failed: {escape(r['error'])}")
             continue
         c = r["counts"]
         table.add_row(

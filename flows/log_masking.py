@@ -4,28 +4,18 @@ masked (phone numbers, e-mail addresses, … in a key or a reason) before any ha
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from typing import Any, Final
 
-from checks.pii import mask_pii
+from checks.pseudonyms import mask_around_shields
 
 # Rapport's modules and the loggers of its flow and task runs (what Prefect stores and shows).
 MASKED_LOGGERS: Final = ("flows", "checks", "rapport", "prefect.flow_runs", "prefect.task_runs")
-# UUIDs (run ids in Prefect's links) are not personal, though their digits may look like it.
-_UUID_RE: Final = re.compile(
-    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE
-)
 
 
 def mask_log_text(text: str) -> str:
-    """`text` masked, its UUIDs left whole."""
-    pieces = _UUID_RE.split(text)
-    uuids = _UUID_RE.findall(text)
-    out = [mask_pii(pieces[0])]
-    for uuid, piece in zip(uuids, pieces[1:], strict=True):
-        out += [uuid, mask_pii(piece)]
-    return "".join(out)
+    """`text` masked, its UUIDs (run ids in Prefect's links), timestamps and dates left whole."""
+    return mask_around_shields(text)
 
 
 def _masked(name: str) -> bool:
