@@ -43,15 +43,30 @@ _ID_CANDIDATE: Final = (
 )
 
 
-def mask_around_shields(text: str) -> str:
-    """`text` masked for PII, its UUIDs, timestamps and dates left whole (for log lines and
-    error messages, which name keys such as contacts-20261116-01.jsonl)."""
+_PATH_RE: Final = re.compile(r"[^\s'\"()<>]*/[^\s'\"()<>]*")
+
+
+def _mask_plain(text: str) -> str:
     out: list[str] = []
     done = 0
     for m in _SHIELD_RE.finditer(text):
         out += [mask_pii(text[done : m.start()]), m.group(0)]
         done = m.end()
     out.append(mask_pii(text[done:]))
+    return "".join(out)
+
+
+def mask_around_shields(text: str) -> str:
+    """`text` masked for PII, for log lines and error messages: a key or URL in it is masked by
+    folder and file name as ids are (contacts-20261116-01.jsonl and c-2026w47-001-002.json stay
+    readable, jo.doe@example.com.json does not), UUIDs, timestamps and dates stay whole."""
+    out: list[str] = []
+    done = 0
+    for m in _PATH_RE.finditer(text):
+        parts = [mask_pii(p) if carries_pii(p) else p for p in m.group(0).split("/")]
+        out += [_mask_plain(text[done : m.start()]), "/".join(parts)]
+        done = m.end()
+    out.append(_mask_plain(text[done:]))
     return "".join(out)
 
 

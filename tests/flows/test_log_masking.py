@@ -49,3 +49,12 @@ def test_uuids_survive_masking() -> None:
         mask_log_text(f"view at /runs/{RUN_ID} for +15551234567")
         == f"view at /runs/{RUN_ID} for [phone]"
     )
+
+
+def test_keys_are_masked_by_name_like_ids_so_ordinary_keys_stay_readable() -> None:
+    plain = "reading s3://b/transcripts/2026/11/16/c-2026w47-001-001.json: access denied"
+    assert mask_log_text(plain) == plain
+    dated = "listing s3://b/ctr/2026/11/16/contacts-20261116-01.jsonl at 2026-11-17T09:00:00Z"
+    assert mask_log_text(dated) == dated
+    told = "quarantined in/+15551234567.json: call 555 201 3344 now"
+    assert mask_log_text(told) == "quarantined in/[phone].json: call [phone] now"
