@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from checks.pii import mask_pii
+from checks.pseudonyms import mask_around_shields
 from flows.deliver.recipients import AgentLine, Packet, WeekDigest, movers
 from flows.render import TEAM_SUMMARY_FILE
 
@@ -143,7 +144,7 @@ def failure_email(week: str, error: str, *, sender: str, recipient: str) -> Emai
     msg[WEEK_HEADER] = week
     msg.set_content(
         f"The weekly audit of {week} failed and was not published:\n\n"
-        f"{mask_pii(error)}\n\nRerun it alone with: rapport run --week {week}\n"
+        f"{mask_around_shields(error)}\n\nRerun it alone with: rapport run --week {week}\n"
     )
     return msg
 
