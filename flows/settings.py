@@ -125,6 +125,13 @@ class Settings(BaseSettings):
             return None
         return value
 
+    @field_validator("pseudonym_key")
+    @classmethod
+    def _check_pseudonym_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().encode()) < 16:
+            raise ValueError("pseudonym_key must be at least 16 bytes (e.g. 32 random hex digits)")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _check_zone(cls, value: str) -> str:

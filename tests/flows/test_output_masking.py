@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+import pytest
 from pydantic import SecretStr
 
 from checks.pseudonyms import Pseudonyms
@@ -100,3 +101,8 @@ def test_the_key_is_made_once_outside_the_weeks_and_the_setting_wins(tmp_path: P
     chosen = settings.model_copy(update={"pseudonym_key": SecretStr("from-a-secret-store-0123")})
     assert pseudonym_key(chosen, store) == b"from-a-secret-store-0123"
     assert "from-a-secret-store" not in repr(chosen)
+
+
+def test_a_short_pseudonym_key_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="pseudonym_key must be at least 16 bytes"):
+        Settings(pseudonym_key="short")
