@@ -6,6 +6,7 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 
+from flows import attribution
 from flows.attribution import (
     Attribution,
     RosterColumns,
@@ -15,10 +16,22 @@ from flows.attribution import (
 )
 from flows.attribution_failures import source_failure
 from flows.settings import Settings
-from flows.store import ObjectStore
+from flows.store import ObjectStore, StoredObject
 from flows.weeks import IsoWeek, day_prefix
 
 log = logging.getLogger(__name__)
+
+
+def _ctr_source(store: ObjectStore, obj: StoredObject) -> Attribution:
+    """One contact-record file; one too big to read is not downloaded at all."""
+    limit = attribution.MAX_CTR_BYTES
+    if obj.size > limit:
+        return Attribution(
+            problems=(
+                f"contact records unreadable: {obj.size:,} bytes, more than the {limit:,} allowed",
+            )
+        )
+    return attribution_from_ctr_jsonl(store.get(obj.key))
 
 
 def read_attribution(store: ObjectStore, settings: Settings, week: IsoWeek) -> Attribution | None:
@@ -29,7 +42,7 @@ def read_attribution(store: ObjectStore, settings: Settings, week: IsoWeek) -> A
         days = week.utc_days(settings.timezone)
         for day in [*days, days[-1] + timedelta(days=1)]:
             for obj in store.list(day_prefix(settings.ctr_prefix, day)):
-                sources.append(attribution_from_ctr_jsonl(store.get(obj.key)))
+                sources.append(_ctr_source(store, obj))
                 keys.append(obj.key)
     if settings.roster:
         columns = RosterColumns(**settings.roster_columns)

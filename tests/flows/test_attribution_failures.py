@@ -41,6 +41,7 @@ def test_failed_files_are_named_and_good_ones_still_attribute(
     store.put(f"{DAY}/good.jsonl", GOOD_CTR + b"not json\n")  # one bad record: no failure
     store.put(f"{DAY}/bomb.jsonl.gz", gzip.compress(b" " * 400_000))
     store.put(f"{DAY}/garbage.jsonl", b"\x00\x01 nothing here {{{\n")
+    store.put(f"{DAY}/huge.jsonl", GOOD_CTR * 2_000)  # over the limit: not even downloaded
     store.put("rosters/roster.csv", b"login_name,queue_name\nx,y\n")  # no column matched
     settings = Settings(
         store="local", local_root=tmp_path, ctr_prefix="ctr", roster="rosters/roster.csv"
@@ -49,7 +50,13 @@ def test_failed_files_are_named_and_good_ones_still_attribute(
     assert got is not None
     assert got.by_contact["c-1"].agent_id == "a-1"
     failed = dict(got.failed_sources)
-    assert set(failed) == {f"{DAY}/bomb.jsonl.gz", f"{DAY}/garbage.jsonl", "rosters/roster.csv"}
+    assert set(failed) == {
+        f"{DAY}/bomb.jsonl.gz",
+        f"{DAY}/garbage.jsonl",
+        f"{DAY}/huge.jsonl",
+        "rosters/roster.csv",
+    }
+    assert "more than the 50,000 allowed" in failed[f"{DAY}/huge.jsonl"]
     assert "contact records unreadable" in failed[f"{DAY}/bomb.jsonl.gz"]
     assert "malformed contact record" in failed[f"{DAY}/garbage.jsonl"]
     assert failed["rosters/roster.csv"].startswith("roster unreadable")
