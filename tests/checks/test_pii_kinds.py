@@ -113,3 +113,18 @@ def test_an_agents_own_name_and_team_stay_readable() -> None:
     df = pl.DataFrame({"agent_name": ["Dr Ada Byron", "call 555 201 3344"]})
     masked = df.select(mask_pii_expr("agent_name", names=False))["agent_name"].to_list()
     assert masked == ["Dr Ada Byron", "call [phone]"]
+
+
+PIECES = (
+    "my name is John doe dot at example com card ending in 4242 cvv 123 iban DE89 3704 0044 42 "
+    "Baker Street Hi Sarah , I'm from this speaking Mrs Patel four five six security code road "
+    "12b Elm St apt 9 call me 555 201 3344 +1 @ ."
+)
+WORDS = st.sampled_from(PIECES.split(" "))
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(WORDS, max_size=25).map(" ".join))
+def test_masking_mixed_kinds_is_idempotent(text: str) -> None:
+    once = mask_pii(text)
+    assert mask_pii(once) == once
