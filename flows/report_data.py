@@ -11,7 +11,8 @@ from typing import Any, Final
 import polars as pl
 
 from checks.coaching import Coaching, coach_agents
-from checks.pii import mask_pii, mask_pii_expr
+from checks.pii import mask_pii_expr
+from checks.pseudonyms import mask_around_shields
 from checks.results import SCORES_SCHEMA
 from checks.transcript import CRITERIA
 from flows.file_names import scorecard_file_name
@@ -635,9 +636,10 @@ def build_week_report(
         agents=tuple(team_rows),
         overload_flags=tuple(sorted(overload_flags, key=lambda f: (-f.severity, f.agent_id))),
         empathy_flags=tuple(sorted(empathy_flags, key=lambda f: (-f.severity, f.agent_id))),
-        quarantined=tuple((k, mask_pii(r)) for k, r in quarantined),
+        # reasons may name keys: masked as ids are, so plain keys stay readable
+        quarantined=tuple((k, mask_around_shields(r)) for k, r in quarantined),
         footnote=footnote,
         unsupported_languages=unsupported,
-        attribution_failures=tuple((k, mask_pii(r)) for k, r in attribution_failures),
+        attribution_failures=tuple((k, mask_around_shields(r)) for k, r in attribution_failures),
     )
     return WeekReport(week=week, agents=cards, team=summary)
