@@ -43,7 +43,7 @@ _ID_CANDIDATE: Final = (
 )
 
 
-_PATH_RE: Final = re.compile(r"[^\s'\"()<>]*/[^\s'\"()<>]*")
+_TOKEN_RUN_RE: Final = re.compile(r"[^\s'\"()<>]+")  # linear, unlike a pattern around "/"
 
 
 def _mask_plain(text: str) -> str:
@@ -62,7 +62,9 @@ def mask_around_shields(text: str) -> str:
     readable, jo.doe@example.com.json does not), UUIDs, timestamps and dates stay whole."""
     out: list[str] = []
     done = 0
-    for m in _PATH_RE.finditer(text):
+    for m in _TOKEN_RUN_RE.finditer(text):
+        if "/" not in m.group(0):
+            continue
         parts = [mask_pii(p) if carries_pii(p) else p for p in m.group(0).split("/")]
         out += [_mask_plain(text[done : m.start()]), "/".join(parts)]
         done = m.end()

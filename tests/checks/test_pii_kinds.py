@@ -3,6 +3,8 @@ and last digits, stated names; masked through mask_pii and its polars twin, ordi
 
 from __future__ import annotations
 
+import time
+
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -128,3 +130,18 @@ WORDS = st.sampled_from(PIECES.split(" "))
 def test_masking_mixed_kinds_is_idempotent(text: str) -> None:
     once = mask_pii(text)
     assert mask_pii(once) == once
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x" * 200_000, "x" * 200_000 + "@a.com", "a-" * 100_000, "a@" + "x." * 100_000],
+    ids=["long word", "long word and @", "dashes", "long domain"],
+)
+def test_long_adversarial_text_is_masked_in_linear_time(text: str) -> None:
+    """A 200,000-character word took minutes before the patterns were bounded."""
+    from checks.pseudonyms import mask_around_shields
+
+    started = time.perf_counter()
+    mask_pii(text)
+    mask_around_shields(text)
+    assert time.perf_counter() - started < 5
