@@ -1,11 +1,15 @@
-"""Mask personal data (emails, phones, cards, ids, spoken digit runs) in free text."""
+"""Mask personal data (emails, phones, cards, ids, spoken digit runs, and the kinds told in
+words: checks/transcripts/pii_kinds.py) in free text."""
 
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Final
 
 import polars as pl
+
+from checks.transcripts import pii_kinds
 
 EMAIL_TOKEN: Final = "[email]"
 PHONE_TOKEN: Final = "[phone]"
@@ -16,8 +20,11 @@ DIGITS_TOKEN: Final = "[digits]"
 _DIGIT_WORDS: Final = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 _SPOKEN_DIGIT: Final = rf"(?:(?:double|triple)[\s-]+)?{_DIGIT_WORDS}"
 
+# Parts bounded as addresses are (64 before the @, 63 a label): unbounded, a long word made
+# the search quadratic (20,000 letters and an @: seconds).
 _EMAIL_RE: Final = re.compile(
-    r"[A-Za-z0-9._%+\-]+\s*(?:@|\(at\)|\[at\])\s*[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+    r"[A-Za-z0-9._%+\-]{1,64}\s*(?:@|\(at\)|\[at\])\s*[A-Za-z0-9\-]{1,63}"
+    r"(?:\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,24}"
 )
 _SPOKEN_RE: Final = re.compile(
     rf"\b{_SPOKEN_DIGIT}\b(?:[\s,.\-]+{_SPOKEN_DIGIT}\b){{3,}}", re.IGNORECASE
@@ -30,7 +37,8 @@ _SSN_RE: Final = re.compile(r"\d{3}-\d{2}-\d{4}")
 # Cheap pre-filter (Rust regex syntax) so the polars version only visits rows that may hold PII.
 _CANDIDATE_PATTERN: Final = (
     r"(?i)@|\(at\)|\[at\]|\d(?:[\s().+/\-]*\d){5,}|"
-    rf"\b{_DIGIT_WORDS}\b[\s,.\-]+(?:(?:double|triple)[\s\-]+)?{_DIGIT_WORDS}\b"
+    rf"\b{_DIGIT_WORDS}\b[\s,.\-]+(?:(?:double|triple)[\s\-]+)?{_DIGIT_WORDS}\b|"
+    + pii_kinds.CANDIDATE_PATTERN.removeprefix("(?i)")
 )
 
 
@@ -77,26 +85,39 @@ def _mask_run(m: re.Match[str]) -> str:
     return token
 
 
-def mask_pii(text: str) -> str:
-    """Replace personal data in ``text`` with tokens like ``[email]``; ``[PII]`` stays as is."""
+def mask_pii(text: str, *, names: bool = True) -> str:
+    """Replace personal data in ``text`` with tokens like ``[email]``; ``[PII]`` stays as is.
+    ``names=False`` for an agent's own name or team: no stated names or addresses there."""
     if not text:
         return text
-    text = _EMAIL_RE.sub(EMAIL_TOKEN, text)
+    if "@" in text or "(at)" in text or "[at]" in text:  # its pattern is slow on long words
+        text = _EMAIL_RE.sub(EMAIL_TOKEN, text)
+    text = pii_kinds.mask_spoken_email(text)
+    text = pii_kinds.mask_iban(text)  # before digit runs, which would split an IBAN
     text = _SPOKEN_RE.sub(DIGITS_TOKEN, text)
-    return _RUN_RE.sub(_mask_run, text)
+    text = _RUN_RE.sub(_mask_run, text)
+    # after the runs: a security code is found next to the [card] they leave
+    text = pii_kinds.mask_card_words(text)
+    if not names:
+        return text
+    text = pii_kinds.mask_address(text)
+    return pii_kinds.mask_stated_name(text)
 
 
-def _mask_series(s: pl.Series) -> pl.Series:
+def _mask_series(s: pl.Series, names: bool = True) -> pl.Series:
     s = s.cast(pl.String)
     hit = s.str.contains(_CANDIDATE_PATTERN).fill_null(False)
     if not hit.any():
         return s
     idx = hit.arg_true()
-    masked = pl.Series([mask_pii(v) for v in s.gather(idx).to_list()], dtype=pl.String)
+    rows = s.gather(idx).to_list()
+    masked = pl.Series([mask_pii(v, names=names) for v in rows], dtype=pl.String)
     return s.scatter(idx, masked)
 
 
-def mask_pii_expr(col: str | pl.Expr) -> pl.Expr:
+def mask_pii_expr(col: str | pl.Expr, *, names: bool = True) -> pl.Expr:
     """Polars expression masking PII in a string column (only likely rows visit Python)."""
     expr = pl.col(col) if isinstance(col, str) else col
-    return expr.map_batches(_mask_series, return_dtype=pl.String, is_elementwise=True)
+    return expr.map_batches(
+        partial(_mask_series, names=names), return_dtype=pl.String, is_elementwise=True
+    )

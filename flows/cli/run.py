@@ -6,12 +6,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from flows.cli.common import Week, console, err, fail, weeks_of
 from flows.config.settings import Settings, load_settings
 from flows.config.weeks import IsoWeek
 from flows.runtime.interrupts import signal_words, stop_on_signals, stop_signal
+from flows.runtime.log_masking import mask_log_text
 
 
 def run(
@@ -111,11 +113,13 @@ def run_weeks(settings: Settings, weeks: list[IsoWeek]) -> list[dict[str, Any]]:
                 try:
                     results.append(audit(week=str(week), settings=settings))
                 except Exception as exc:
+                    why = mask_log_text(str(exc))  # an error may name a key holding PII
                     err.print(
-                        f"[bold red]{week} failed:[/] {exc}  (rerun it alone with --week {week})",
+                        f"[bold red]{week} failed:[/] {escape(why)}  "
+                        f"(rerun it alone with --week {week})",
                         soft_wrap=True,
                     )
-                    results.append({"week": str(week), "error": str(exc)})
+                    results.append({"week": str(week), "error": why})
     except BaseException as exc:
         signum = stop_signal(exc)
         if signum is None:
@@ -134,7 +138,7 @@ def _print_results(results: list[dict[str, Any]]) -> None:
     table.add_column("output", overflow="fold")
     for r in results:
         if "error" in r:
-            table.add_row(r["week"], "-", "-", "-", f"[red]failed: {r['error']}")
+            table.add_row(r["week"], "-", "-", "-", f"[red]failed: {escape(r['error'])}")
             continue
         c = r["counts"]
         table.add_row(

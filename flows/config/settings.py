@@ -110,6 +110,11 @@ class Settings(BaseSettings):
     )
     send_attempts: int = Field(3, ge=1, description="attempts per e-mail (with backoff)")
     resend: bool = Field(False, description="send again what the delivery record says was sent")
+    pseudonym_key: SecretStr | None = Field(
+        None,
+        description="secret behind the pseudonyms of ids holding PII (default: one kept in "
+        "<output prefix>/.keys/)",
+    )
 
     @property
     def distributed(self) -> bool:
@@ -129,6 +134,13 @@ class Settings(BaseSettings):
     def _no_out_dir(cls, value: object) -> object:
         if isinstance(value, str) and value.strip().lower() in {"", "none", "off"}:
             return None
+        return value
+
+    @field_validator("pseudonym_key")
+    @classmethod
+    def _check_pseudonym_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().encode()) < 16:
+            raise ValueError("pseudonym_key must be at least 16 bytes (e.g. 32 random hex digits)")
         return value
 
     @field_validator("timezone")

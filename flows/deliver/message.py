@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from checks.transcripts.pii import mask_pii
+from checks.transcripts.pseudonyms import mask_around_shields
 from flows.deliver.recipients import AgentLine, Packet, WeekDigest, movers
 from flows.render.pdf import TEAM_SUMMARY_FILE
 
@@ -34,7 +35,7 @@ def change_phrase(agent: AgentLine) -> str:
 
 
 def _who(agent: AgentLine) -> str:
-    return mask_pii(f"{agent.name} ({agent.agent_id})")
+    return mask_pii(f"{agent.name} ({agent.agent_id})", names=False)
 
 
 def body_lines(packet: Packet, digest: WeekDigest) -> list[str]:
@@ -151,7 +152,7 @@ def failure_email(week: str, error: str, *, sender: str, recipient: str) -> Emai
     msg[WEEK_HEADER] = week
     msg.set_content(
         f"The weekly audit of {week} failed and was not published:\n\n"
-        f"{mask_pii(error)}\n\nRerun it alone with: rapport run --week {week}\n"
+        f"{mask_around_shields(error)}\n\nRerun it alone with: rapport run --week {week}\n"
     )
     return msg
 
@@ -170,5 +171,9 @@ def chat_post(digest: WeekDigest, links: Mapping[str, str]) -> dict[str, object]
         lines.append(f"{line} <{own}|team summary>" if own else line)
     if TEAM_SUMMARY_FILE in links:
         lines.append(f"<{links[TEAM_SUMMARY_FILE]}|Team summary>")
-    lines += [f"<{links[a.file]}|{mask_pii(a.name)}>" for a in digest.agents if a.file in links]
+    lines += [
+        f"<{links[a.file]}|{mask_pii(a.name, names=False)}>"
+        for a in digest.agents
+        if a.file in links
+    ]
     return {"text": "\n".join(lines)}

@@ -34,6 +34,8 @@ class Attribution:
     by_contact: Mapping[str, AgentRef] = field(default_factory=dict)
     directory: Mapping[str, AgentRef] = field(default_factory=dict)
     problems: tuple[str, ...] = ()
+    # (key, reason) of each source file that attributed nothing (unreadable, no column matched)
+    failed_sources: tuple[tuple[str, str], ...] = ()
 
     def __len__(self) -> int:
         return len(self.by_contact)

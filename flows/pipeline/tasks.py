@@ -45,6 +45,7 @@ from flows.render.pdf import (
 from flows.report.history import read_history
 from flows.report.model import WeekReport, published_scores_table
 from flows.runtime.io_threads import IOThreads, RunStopped, stopping
+from flows.runtime.log_masking import install_log_masking
 from flows.select.coaching_picks import with_coaching_picks
 from flows.select.ledger import (
     WeekSelection,
@@ -101,6 +102,7 @@ for _name in ("prefect.flow_runs", "prefect.task_runs"):
     _logger = logging.getLogger(_name)
     if not any(isinstance(f, OneLineErrors) for f in _logger.filters):
         _logger.addFilter(OneLineErrors())
+install_log_masking()  # keys and reasons in the run's logs carry no personal data
 
 
 LIST_THREADS = 8

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from prefect.artifacts import create_markdown_artifact
 
 from checks.criteria.results import ScoredBatch, empty_batch
 from checks.rubric.rubric import Rubric, load_rubric
+from checks.transcripts.pseudonyms import Pseudonyms
 from flows.calibrate.disputes import (
     WeekDisputes,
     apply_disputes,
@@ -28,6 +30,7 @@ from flows.config.weeks import IsoWeek, last_complete_week
 from flows.deliver.recipients import digest_of
 from flows.deliver.week import delivery_configured
 from flows.ingest.attribution import Attribution
+from flows.ingest.attribution_failures import published_failures
 from flows.ingest.formats import Quarantine
 from flows.ingest.loading import LoadedShard, fallback_copies, merge_shards
 from flows.pipeline.artifact import outputs_markdown, week_table_markdown
@@ -45,7 +48,8 @@ from flows.pipeline.tasks import (
     sample_week,
     start_publishing,
 )
-from flows.publish.manifest import Manifest, build_manifest
+from flows.publish.manifest import AttributionFailure, Manifest, build_manifest
+from flows.publish.output_masking import mask_week, pseudonym_key
 from flows.publish.publish import week_prefix
 from flows.publish.spreadsheet import spreadsheet_safe_csv
 from flows.report.agent_table import AGENT_TABLE_FILE, agent_table
@@ -88,10 +92,20 @@ def audit_week(iso: IsoWeek, settings: Settings, run: AuditRun) -> dict[str, Any
         del loaded  # the week's unsampled turns are no longer needed
         scored = score_week(execution, week_turns, selection.to_score, rubric, disputes)
         selection = mark_unsupported_language(selection, scored.scores)
+        # From here on every table may be published: ids and keys holding PII are pseudonyms.
+        names = Pseudonyms(pseudonym_key(settings, output_store(settings)))
+        masked = mask_week(names, selection, scored.scores, scored.findings, week_turns)
+        selection, week_turns = masked.selection, masked.turns
+        scored = ScoredBatch(scores=masked.scores, findings=masked.findings)
+        del masked
     with ExitStack() as stack:
         render_week = stack.enter_context(execution.renderer())  # warms up during the report
         with run.clock("building the report"):
-            week = report_week(iso, settings, rubric, selection, scored, week_turns, disputes)
+            # roster or contact-record files that attributed nothing: manifest and summary
+            failed_sources = published_failures(agents, names)
+            week = report_week(
+                iso, settings, rubric, selection, scored, week_turns, disputes, failed_sources
+            )
             del week_turns
         with run.clock("rendering"):
             run.clock.replacing = True  # from here the week has no manifest until publish ends
@@ -172,6 +186,7 @@ def report_week(
     scored: ScoredBatch,
     week_turns: pl.DataFrame,
     disputes: WeekDisputes,
+    failed_sources: Sequence[tuple[str, str]],
 ) -> ReportedWeek:
     """The scorecards' report, the score and ledger tables, and the manifest of the week;
     disputed findings stay in the score table with their dispute state."""
@@ -197,6 +212,7 @@ def report_week(
         turns=week_turns,
         bands=rubric.bands,
         policy=rubric.report,
+        attribution_failures=failed_sources,
     )
     report = with_removed_findings(report, table)  # "N findings removed after review"
     manifest = build_manifest(
@@ -208,6 +224,7 @@ def report_week(
         # agent id -> its scorecard's file (ids that are not safe file names get a hashed one)
         scorecards={card.agent_id: scorecard_file_name(card.agent_id) for card in report.agents},
         team_summaries=team_summary_files(report),  # team -> its own summary
+        attribution_failures=[AttributionFailure(key=k, reason=r) for k, r in failed_sources],
     )
     tables = {
         "scores.parquet": _parquet(table),

@@ -38,6 +38,15 @@ class QuarantinedFile(BaseModel):
     reason: str
 
 
+class AttributionFailure(BaseModel):
+    """A roster or contact-record file that attributed nothing, and why (PII masked)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    reason: str
+
+
 class Manifest(BaseModel):
     """Everything a reader needs to trust the week; `files` is filled in at publish time."""
 
@@ -65,6 +74,10 @@ class Manifest(BaseModel):
     team_summaries: dict[str, str] = Field(
         default_factory=dict, description="team -> its own summary's file (several teams only)"
     )
+    attribution_failures: list[AttributionFailure] = Field(
+        default_factory=list,
+        description="roster or contact-record files that attributed nothing (the summary too)",
+    )
     files: dict[str, FileDigest] = Field(
         default_factory=dict, description="every published file of the week but this one"
     )
@@ -88,6 +101,7 @@ def build_manifest(
     *,
     scorecards: dict[str, str],
     team_summaries: dict[str, str],
+    attribution_failures: Sequence[AttributionFailure] = (),
 ) -> Manifest:
     """The week's manifest from its selection (file hashes are added at publish time)."""
     start, end = week.bounds(settings.timezone)
@@ -116,4 +130,5 @@ def build_manifest(
         ).to_dicts(),
         scorecards=scorecards,
         team_summaries=team_summaries,
+        attribution_failures=list(attribution_failures),
     )

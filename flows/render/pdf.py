@@ -26,6 +26,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from checks.criteria.intervals import LEVEL, MIN_CONTACTS, TOO_FEW, Interval
 from flows.render import charts
+from flows.render.summary_budget import fit_team_summary
 from flows.report.file_names import TEAM_SUMMARY_FILE as TEAM_SUMMARY_FILE  # re-exported
 from flows.report.file_names import scorecard_file_name as scorecard_file_name  # re-exported
 from flows.report.model import (
@@ -43,7 +44,7 @@ PAGE_SIZES: Final = {"a4": "A4", "letter": "letter"}
 _log = logging.getLogger(__name__)
 
 
-MAX_FLAGS_LISTED: Final = 12
+MAX_FLAGS_LISTED: Final = 8  # per column: the summary's first page must hold them
 
 
 class AssetFetcher(URLFetcher):  # type: ignore[misc]
@@ -230,7 +231,8 @@ def render_scorecard_html(card: AgentCard) -> str:
 
 
 def render_team_summary_html(team: TeamSummary) -> str:
-    """The team summary as HTML."""
+    """The team summary as HTML (cut to its page budget: flows/render/summary_budget.py)."""
+    team = fit_team_summary(team)
     dist = charts.distribution_svg([(d.label, d.values, d.median) for d in team.distributions])
     return (
         environment()

@@ -22,7 +22,8 @@ from checks.criteria.intervals import (
 )
 from checks.criteria.results import SCORES_SCHEMA
 from checks.rubric.rubric import BandsConfig, ReportPolicy
-from checks.transcripts.pii import mask_pii, mask_pii_expr
+from checks.transcripts.pii import mask_pii_expr
+from checks.transcripts.pseudonyms import mask_around_shields
 from checks.transcripts.transcript import CRITERIA
 from flows.config.weeks import IsoWeek
 from flows.report.file_names import scorecard_file_name
@@ -230,6 +231,8 @@ class TeamSummary:
     width_line: str = ""  # how wide an agent's overall interval typically is this week
     # The one team this summary covers (flows/report/team_scope.py), None for the whole week.
     scope: str | None = None
+    # Roster or contact-record files that attributed nothing: (key, reason), PII masked.
+    attribution_failures: tuple[tuple[str, str], ...] = ()
 
     @property
     def n_unsupported_language(self) -> int:
@@ -277,8 +280,9 @@ def published_scores_table(week: str, scores: pl.DataFrame, contacts: pl.DataFra
         .join(meta, on="contact_id", how="left")
         .with_columns(
             pl.lit(week, pl.String).alias("week"),
-            mask_pii_expr("agent_name").alias("agent_name"),
-            mask_pii_expr("team").alias("team"),
+            # an agent's own name and team stay readable: no stated names or addresses there
+            mask_pii_expr("agent_name", names=False).alias("agent_name"),
+            mask_pii_expr("team", names=False).alias("team"),
             mask_pii_expr("channel").alias("channel"),
         )
     )
@@ -597,6 +601,7 @@ def build_week_report(
     generated_at: datetime | None = None,
     bands: BandsConfig | None = None,
     policy: ReportPolicy | None = None,
+    attribution_failures: Sequence[tuple[str, str]] = (),
 ) -> WeekReport:
     """Build every agent card and the team summary for one ISO week from its published score
     table (published_scores_table), so the PDFs and scores.csv show the same numbers. Contacts
@@ -821,11 +826,13 @@ def build_week_report(
         agents=tuple(team_rows),
         overload_flags=tuple(sorted(overload_flags, key=lambda f: (-f.severity, f.agent_id))),
         empathy_flags=tuple(sorted(empathy_flags, key=lambda f: (-f.severity, f.agent_id))),
-        quarantined=tuple((k, mask_pii(r)) for k, r in quarantined),
+        # reasons may name keys: masked as ids are, so plain keys stay readable
+        quarantined=tuple((k, mask_around_shields(r)) for k, r in quarantined),
         footnote=footnote,
         unsupported_languages=unsupported,
         width_line=typical_width_line(
             [r.interval for r in team_rows], [r.contacts for r in team_rows]
         ),
+        attribution_failures=tuple((k, mask_around_shields(r)) for k, r in attribution_failures),
     )
     return WeekReport(week=week, agents=cards, team=summary)

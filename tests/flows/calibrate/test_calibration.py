@@ -305,4 +305,4 @@ def test_packet_numbers_turns_and_masks_personal_data() -> None:
     assert "jo.bloggs@example.com" not in text and "07700 900123" not in text
     assert "c-7" in text and "agent a-3" in text
     assert "0 customer Reach me at [email] or [phone], it is urgent" in text
-    assert "1 agent Thanks Jo, I have updated the delivery address." in text
+    assert "1 agent Thanks [name], I have updated the delivery address." in text

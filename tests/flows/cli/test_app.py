@@ -25,6 +25,18 @@ def test_bad_setting_is_named(tmp_path: Path) -> None:
     assert "sample" in result.output
 
 
+def test_a_failed_week_is_told_without_the_pii_its_error_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def fails(**_: object) -> None:
+        raise RuntimeError("reading s3://b/t/2026/11/16/jo.doe@example.com.json: access denied")
+
+    monkeypatch.setattr("flows.pipeline.execution.weekly_flow", lambda settings: fails)
+    result = runner.invoke(app, ["run", "--week", "2026-W47", "--store", "local"])
+    assert "2026-W47 failed" in result.output and "access denied" in result.output
+    assert "jo.doe" not in result.output and "t/2026/11/16/[email]" in result.output
+
+
 @pytest.mark.e2e
 @pytest.mark.usefixtures("prefect_harness")
 def test_generate_then_run_on_a_local_folder(tmp_path: Path) -> None:
