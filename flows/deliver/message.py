@@ -25,6 +25,10 @@ def change_phrase(agent: AgentLine) -> str:
     """How an agent's week reads in a body: the score and its change on last week. The one
     place that words a change (the scorecards' uncertainty wording belongs here)."""
     score = _score(agent.overall)
+    if agent.change is not None and agent.change_text:
+        # the scorecard's own words, noise included: "up 4 points: within noise"
+        words = agent.change_text.removeprefix("change: ").replace(": ", ", ")
+        return f"{score} (vs last week: {words})"
     if agent.change is None:
         return f"{score} (no score last week to compare)"
     points = round(agent.change)
@@ -53,7 +57,7 @@ def body_lines(packet: Packet, digest: WeekDigest) -> list[str]:
         )
         moved = movers(agents)
         lines.append("")
-        lines.append("Who moved:" if moved else "Who moved: nobody by 5 points or more.")
+        lines.append("Who moved:" if moved else "Who moved: nobody by more than the sampling noise.")
         lines += [f"- {_who(a)}: {change_phrase(a)}" for a in moved]
         flagged = [a for a in agents if a.flags]
         lines.append("")

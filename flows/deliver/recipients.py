@@ -12,7 +12,8 @@ from flows.report.model import WeekReport
 from flows.report.team_scope import team_summary_files
 
 SCORES_FILE = "scores.csv"
-MOVED_POINTS = 5.0  # a change of at least this many points is "who moved"
+# Without intervals (a digest built by hand), a change of at least this many points "moved".
+MOVED_POINTS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,10 @@ class AgentLine:
     change: float | None
     flags: tuple[str, ...]
     file: str
+    # The scorecard's reading of the change (checks.criteria.intervals): "up", "down",
+    # "within_noise", "too_few" or None (no earlier week), and its words on the card.
+    change_verdict: str | None = None
+    change_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +113,8 @@ def digest_of(report: WeekReport, files: Mapping[str, Mapping[str, object]]) -> 
             change=card.change,
             flags=tuple(flags.get(card.agent_id, ())),
             file=scorecard_file_name(card.agent_id),
+            change_verdict=card.change_verdict,
+            change_text=card.change_text,
         )
         for card in report.agents
     )
@@ -169,6 +176,13 @@ def table_from_csv(
 
 
 def movers(agents: Sequence[AgentLine]) -> list[AgentLine]:
-    """Agents whose overall moved at least MOVED_POINTS since last week, biggest first."""
-    moved = [a for a in agents if a.change is not None and abs(a.change) >= MOVED_POINTS]
+    """Agents whose overall moved since last week by more than the sampling noise (as their
+    scorecard says), biggest first; a change within the noise is nobody's news."""
+    moved = [a for a in agents if a.change is not None and _moved(a)]
     return sorted(moved, key=lambda a: (-abs(a.change or 0.0), a.agent_id))
+
+
+def _moved(agent: AgentLine) -> bool:
+    if agent.change_text:  # the scorecard's verdict, from the two weeks' intervals
+        return agent.change_verdict in ("up", "down")
+    return abs(agent.change or 0.0) >= MOVED_POINTS

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from flows.deliver import message
 from flows.deliver.message import body_lines, change_phrase
-from flows.deliver.recipients import AgentLine, Packet, WeekDigest
+from flows.deliver.recipients import AgentLine, Packet, WeekDigest, movers
 
 
 def line(overall: float | None, change: float | None, agent_id: str = "a-1") -> AgentLine:
@@ -39,3 +41,37 @@ def test_every_moved_line_and_an_agents_own_line_go_through_change_phrase(
     assert moved == ["- Name (a-2): <a-2 worded elsewhere>", "- Name (a-1): <a-1 worded elsewhere>"]
     own = body_lines(Packet("a3@x", "agent", agents[2:], team_summary=False), digest)
     assert "Your overall score: <a-3 worded elsewhere>." in own
+
+
+@pytest.mark.parametrize(
+    ("change", "verdict", "text", "phrase", "moved"),
+    [
+        (
+            4.0,
+            "within_noise",
+            "up 4 points: within noise",
+            "vs last week: up 4 points, within noise",
+            False,
+        ),
+        (
+            -9.0,
+            "down",
+            "down 9 points: more than the noise",
+            "vs last week: down 9 points, more than the noise",
+            True,
+        ),
+        (
+            6.0,
+            "too_few",
+            "change: too few contacts to tell",
+            "vs last week: too few contacts to tell",
+            False,
+        ),
+    ],
+)
+def test_a_change_reads_as_the_scorecard_says_and_only_real_moves_are_news(
+    change: float, verdict: str, text: str, phrase: str, moved: bool
+) -> None:
+    agent = replace(line(70.0, change), change_verdict=verdict, change_text=text)
+    assert change_phrase(agent) == f"70 ({phrase})"
+    assert (movers([agent]) == [agent]) is moved

@@ -263,19 +263,24 @@ def weak_agent() -> A:
 
 
 def history_table(
-    week: str, agents: dict[str, tuple[str, str]], overall: dict[str, list[float]]
+    week: str,
+    agents: dict[str, tuple[str, str]],
+    overall: dict[str, list[float]],
+    contacts: int = 1,
 ) -> pl.DataFrame:
-    """Earlier weeks' published tables: one contact per agent and week, overall as given."""
+    """Earlier weeks' published tables: `contacts` contacts per agent and week, overall as
+    given."""
     rows = []
     for aid, values in overall.items():
-        for back, value in enumerate(reversed(values), start=1):
+        weeks_back = [(b, v, n) for b, v in enumerate(reversed(values), 1) for n in range(contacts)]
+        for back, value, n in weeks_back:
             monday, _ = week_bounds(week)
             day = monday - timedelta(weeks=back)
             iso = day.isocalendar()
             rows.append(
                 {
                     "week": f"{iso.year}-W{iso.week:02d}",
-                    "contact_id": f"h-{aid}-{back}",
+                    "contact_id": f"h-{aid}-{back}" + (f"-{n}" if n else ""),
                     "agent_id": aid,
                     "rubric_version": "rubric-test-1",
                     "empathy": value - 5,
