@@ -17,7 +17,11 @@ from checks.criteria.scoring import score_contacts
 from checks.rubric.rubric import RubricError, load_rubric
 from checks.transcripts.contact_json import contact_results
 from checks.transcripts.transcript import CRITERIA, Contact
-from flows.calibrate.calibration import (
+from flows.calibrate.draw import PacketContact, draw_contacts, packet_contacts, sheet_csv
+from flows.calibrate.readings import load_readings, readings_from_results, readings_json
+from flows.calibrate.report import CalibrationReport, build_report
+from flows.calibrate.report_tables import report_csv, report_json, report_markdown
+from flows.calibrate.scale import (
     PACKET_FILE,
     READINGS_FILE,
     REPORT_FILE,
@@ -25,20 +29,8 @@ from flows.calibrate.calibration import (
     SIGNALS,
     TABLE_FILE,
     CalibrationError,
-    CalibrationReport,
-    PacketContact,
-    build_report,
-    draw_contacts,
-    load_readings,
-    packet_contacts,
-    read_sheets,
-    readings_from_results,
-    readings_json,
-    report_csv,
-    report_json,
-    report_markdown,
-    sheet_csv,
 )
+from flows.calibrate.sheets import read_sheets
 from flows.config.settings import Settings, load_settings
 from flows.config.version import code_version
 from flows.config.weeks import IsoWeek

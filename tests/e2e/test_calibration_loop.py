@@ -12,15 +12,15 @@ import pytest
 from pypdf import PdfReader
 
 from checks.rubric.rubric import load_rubric
-from flows.calibrate.calibration import (
+from flows.calibrate.disputes import DISPUTE_COLUMNS, DISPUTES_FILE
+from flows.calibrate.readings import load_readings
+from flows.calibrate.scale import (
     PACKET_FILE,
     READINGS_FILE,
     SHEET_COLUMNS,
     SHEET_FILE,
     CalibrationError,
-    load_readings,
 )
-from flows.calibrate.disputes import DISPUTE_COLUMNS, DISPUTES_FILE
 from flows.cli.calibrate import calibration_flow, draw
 from flows.pipeline.weekly import weekly_audit
 from tests.e2e.conftest import WEEKS, Bucket
