@@ -270,7 +270,6 @@ def test_generated_week_quotes_come_from_the_agents_turns(
         c = card.coaching
         points = (*c.went_well, *c.focus)
         quotes = [p.quote for p in points if p.quote]
-        quotes += [m.quote for m in (c.best, c.worst) if m and m.quote]
         own = set(f["scores"].filter(pl.col("agent_id") == card.agent_id)["contact_id"])
         for p in points:
             assert set(p.contact_ids) <= own
