@@ -32,6 +32,81 @@ class RecipientTable:
     problems: tuple[str, ...] = ()
 
 
+@dataclass
+class _Collected:
+    """Addresses gathered row by row, each key's first address kept, with the rows skipped."""
+
+    name: str
+    managers: dict[str, tuple[str, int]] = field(default_factory=dict)
+    agents: dict[str, tuple[str, int]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def add_row(self, line: int, agent_id: str, team: str, manager: str, own: str) -> None:
+        """A row's manager address (for its agent or else its team) and agent address."""
+        if manager:
+            if agent_id:
+                self._keep(self.managers, agent_id, manager, line, "manager e-mail")
+            elif team:
+                self._keep(self.managers, team, manager, line, "team e-mail")
+            else:
+                self.problems.append(
+                    f"{self.name} line {line}: a manager e-mail with no agent id or team"
+                )
+        if own:
+            if agent_id:
+                self._keep(self.agents, agent_id, own, line, "agent e-mail")
+            else:
+                self.problems.append(f"{self.name} line {line}: an agent e-mail with no agent id")
+
+    def _keep(
+        self, table: dict[str, tuple[str, int]], key: str, address: str, line: int, what: str
+    ) -> None:
+        if not _ADDRESS.fullmatch(address):
+            self.problems.append(
+                f"{self.name} line {line}: {what} {address!r} is not one e-mail address"
+            )
+            return
+        before = table.get(key)
+        if before is None:
+            table[key] = (address, line)
+        elif before[0].lower() != address.lower():
+            self.problems.append(
+                f"{self.name} line {line}: {what} {address!r} for {key!r}, but line {before[1]} "
+                f"says {before[0]!r}; line {before[1]} kept"
+            )
+
+    def table(self) -> RecipientTable:
+        """The addresses kept, and the problems in file order."""
+        return RecipientTable(
+            {key: address for key, (address, _) in self.managers.items()},
+            {key: address for key, (address, _) in self.agents.items()},
+            tuple(self.problems),
+        )
+
+
+def _refuse_unknown_columns(columns: Mapping[str, str] | None) -> None:
+    """ValueError for a roster_columns key that names no roster column."""
+    known = {f.name for f in fields(RosterColumns)}
+    if unknown := sorted(set(columns or {}) - known):
+        raise ValueError(
+            f"roster_columns: no such column {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(known))})"
+        )
+
+
+def _roster_table(
+    data: bytes, name: str, columns: Mapping[str, str] | None
+) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
+    """The roster's column positions and (line, fields) rows; ValueError naming the file."""
+    try:
+        text = decode_text(gunzip_if_needed(name, data, MAX_ROSTER_BYTES))
+        header, rows = read_table(text)
+        wanted = roster_header_candidates(RosterColumns(**(columns or {})))
+        return find_columns(header, wanted, []), rows
+    except TranscriptError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+
+
 def read_recipient_table(
     data: bytes, name: str, columns: Mapping[str, str] | None = None
 ) -> RecipientTable | None:
@@ -39,61 +114,22 @@ def read_recipient_table(
     agent_email column (a roster need not carry any). A row with an agent id names that agent's
     manager (and its agent_email the agent's own address); a row with a team and no agent id
     names the team's. Raises ValueError naming the file when it cannot be read at all."""
-    known = {f.name for f in fields(RosterColumns)}
-    if unknown := sorted(set(columns or {}) - known):
-        raise ValueError(
-            f"roster_columns: no such column {', '.join(unknown)} "
-            f"(known: {', '.join(sorted(known))})"
-        )
-    try:
-        text = decode_text(gunzip_if_needed(name, data, MAX_ROSTER_BYTES))
-        header, rows = read_table(text)
-        wanted = roster_header_candidates(RosterColumns(**(columns or {})))
-        cols = find_columns(header, wanted, [])
-    except TranscriptError as exc:
-        raise ValueError(f"{name}: {exc}") from None
+    _refuse_unknown_columns(columns)
+    cols, rows = _roster_table(data, name, columns)
     if "manager_email" not in cols and "agent_email" not in cols:
         return None
     if "agent_id" not in cols and "team" not in cols:
         raise ValueError(f"{name}: recipient columns but no agent_id or team column to tie them to")
-    managers: dict[str, tuple[str, int]] = {}
-    agents: dict[str, tuple[str, int]] = {}
-    problems: list[str] = []
-
-    def keep(
-        table: dict[str, tuple[str, int]], key: str, address: str, line: int, what: str
-    ) -> None:
-        if not _ADDRESS.fullmatch(address):
-            problems.append(f"{name} line {line}: {what} {address!r} is not one e-mail address")
-            return
-        before = table.get(key)
-        if before is None:
-            table[key] = (address, line)
-        elif before[0].lower() != address.lower():
-            problems.append(
-                f"{name} line {line}: {what} {address!r} for {key!r}, but line {before[1]} "
-                f"says {before[0]!r}; line {before[1]} kept"
-            )
-
+    collected = _Collected(name)
     for line, row in rows:
-        agent_id, team = cell(row, cols, "agent_id"), cell(row, cols, "team")
-        if manager := cell(row, cols, "manager_email"):
-            if agent_id:
-                keep(managers, agent_id, manager, line, "manager e-mail")
-            elif team:
-                keep(managers, team, manager, line, "team e-mail")
-            else:
-                problems.append(f"{name} line {line}: a manager e-mail with no agent id or team")
-        if own := cell(row, cols, "agent_email"):
-            if agent_id:
-                keep(agents, agent_id, own, line, "agent e-mail")
-            else:
-                problems.append(f"{name} line {line}: an agent e-mail with no agent id")
-    return RecipientTable(
-        {key: address for key, (address, _) in managers.items()},
-        {key: address for key, (address, _) in agents.items()},
-        tuple(problems),
-    )
+        collected.add_row(
+            line,
+            agent_id=cell(row, cols, "agent_id"),
+            team=cell(row, cols, "team"),
+            manager=cell(row, cols, "manager_email"),
+            own=cell(row, cols, "agent_email"),
+        )
+    return collected.table()
 
 
 def merged(*tables: RecipientTable | None) -> RecipientTable:
