@@ -19,12 +19,8 @@ from machine import describe
 from checks.criteria.results import FINDINGS_SCHEMA, SCORES_SCHEMA
 from checks.transcripts.transcript import CONTACTS_SCHEMA, CRITERIA, SIGNALS, TURNS_SCHEMA
 from flows.render.pdf import TEAM_SUMMARY_FILE, render_week_pdfs_timed
-from flows.report.model import (
-    PUBLISHED_SCORES_SCHEMA,
-    build_week_report,
-    published_scores_table,
-    week_bounds,
-)
+from flows.report.build import build_week_report
+from flows.report.scores_table import PUBLISHED_SCORES_SCHEMA, published_scores_table, week_bounds
 
 WEEK = "2026-W47"
 

@@ -32,9 +32,9 @@ from checks.criteria.scoring import score_turns  # noqa: E402
 from checks.rubric.rubric import load_rubric  # noqa: E402
 from checks.transcripts.transcript import CRITERIA  # noqa: E402
 from flows.examples.generate import large_week_frames  # noqa: E402
-from flows.report.model import (  # noqa: E402
+from flows.report.build import build_week_report  # noqa: E402
+from flows.report.scores_table import (  # noqa: E402
     PUBLISHED_SCORES_SCHEMA,
-    build_week_report,
     published_scores_table,
 )
 

@@ -19,7 +19,8 @@ from flows.cli.common import console, fail, weeks_of
 from flows.config.settings import load_settings
 from flows.config.weeks import IsoWeek
 from flows.report.history import read_history
-from flows.report.model import CRITERION_LABELS, PUBLISHED_SCORES_SCHEMA, scored_rows
+from flows.report.model import CRITERION_LABELS
+from flows.report.scores_table import PUBLISHED_SCORES_SCHEMA, scored_rows
 from flows.stores.base import ObjectStore
 from flows.stores.factory import output_store
 

@@ -43,7 +43,8 @@ from flows.render.pdf import (
     scorecard_file_name,
 )
 from flows.report.history import read_history
-from flows.report.model import WeekReport, published_scores_table
+from flows.report.model import WeekReport
+from flows.report.scores_table import published_scores_table
 from flows.runtime.io_threads import IOThreads, RunStopped, stopping
 from flows.runtime.log_masking import install_log_masking
 from flows.select.coaching_picks import with_coaching_picks

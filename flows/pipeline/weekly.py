@@ -53,8 +53,10 @@ from flows.publish.output_masking import mask_week, pseudonym_key
 from flows.publish.publish import week_prefix
 from flows.publish.spreadsheet import spreadsheet_safe_csv
 from flows.report.agent_table import AGENT_TABLE_FILE, agent_table
+from flows.report.build import build_week_report
 from flows.report.file_names import scorecard_file_name
-from flows.report.model import WeekReport, build_week_report, published_scores_table
+from flows.report.model import WeekReport
+from flows.report.scores_table import published_scores_table
 from flows.report.team_scope import team_summary_files
 from flows.runtime.io_threads import new_run
 from flows.select.ledger import WeekSelection, mark_unsupported_language, sampled_turns

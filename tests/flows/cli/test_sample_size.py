@@ -16,7 +16,7 @@ from checks.rubric.rubric import load_rubric
 from flows.cli.app import app
 from flows.cli.sample_size import TARGETS, sample_size_needs
 from flows.publish.publish import week_prefix
-from flows.report.model import PUBLISHED_SCORES_SCHEMA
+from flows.report.scores_table import PUBLISHED_SCORES_SCHEMA
 from flows.stores.local import LocalStore
 from tests.flows.report.example_report import scored_week
 

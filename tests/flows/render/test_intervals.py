@@ -11,7 +11,9 @@ from pypdf import PdfReader
 
 from checks.criteria.intervals import TOO_FEW, describe_change
 from flows.render.pdf import render_scorecard_pdf, render_team_summary_pdf
-from flows.report.model import WeekReport, build_week_report, published_scores_table
+from flows.report.build import build_week_report
+from flows.report.model import WeekReport
+from flows.report.scores_table import published_scores_table
 from tests.flows.report.fixtures import A, C, frames, strong_agent, weak_agent
 
 WEEK, LAST_WEEK = "2026-W47", "2026-W46"

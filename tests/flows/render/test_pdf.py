@@ -357,11 +357,8 @@ def test_rendering_the_same_week_twice_gives_identical_bytes() -> None:
 
 
 def build_without_date() -> WeekReport:
-    from flows.report.model import (
-        PUBLISHED_SCORES_SCHEMA,
-        build_week_report,
-        published_scores_table,
-    )
+    from flows.report.build import build_week_report
+    from flows.report.scores_table import PUBLISHED_SCORES_SCHEMA, published_scores_table
     from tests.flows.report.fixtures import frames, strong_agent, weak_agent
 
     f = frames(WEEK, [strong_agent(), weak_agent()])

@@ -13,12 +13,9 @@ from checks.signals.distress_screen import distressed_contacts
 from checks.transcripts.transcript import contacts_frame, turns_frame
 from flows.config.weeks import IsoWeek
 from flows.examples.generate import generate_week
-from flows.report.model import (
-    PUBLISHED_SCORES_SCHEMA,
-    WeekReport,
-    build_week_report,
-    published_scores_table,
-)
+from flows.report.build import build_week_report
+from flows.report.model import WeekReport
+from flows.report.scores_table import PUBLISHED_SCORES_SCHEMA, published_scores_table
 from flows.select.coaching_picks import coaching_picks
 from flows.select.sampling import SamplePolicy, sample_per_agent
 

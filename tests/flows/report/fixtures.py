@@ -9,7 +9,7 @@ import polars as pl
 
 from checks.criteria.results import FINDINGS_SCHEMA, SCORES_SCHEMA
 from checks.transcripts.transcript import CONTACTS_SCHEMA, CRITERIA, SIGNALS, TURNS_SCHEMA
-from flows.report.model import PUBLISHED_SCORES_SCHEMA, week_bounds
+from flows.report.scores_table import PUBLISHED_SCORES_SCHEMA, week_bounds
 
 RAW_EMAIL = "jo.bloggs@example.org"
 RAW_PHONE = "(555) 201-3344"

@@ -11,11 +11,10 @@ import polars as pl
 import pytest
 
 from checks.transcripts.transcript import CRITERIA
-from flows.report.model import (
-    CARD_CONTACT_ROWS,
+from flows.report.build import build_week_report
+from flows.report.model import CARD_CONTACT_ROWS, WeekReport
+from flows.report.scores_table import (
     PUBLISHED_SCORES_SCHEMA,
-    WeekReport,
-    build_week_report,
     published_scores_table,
     week_bounds,
     week_dates_label,

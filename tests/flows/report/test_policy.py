@@ -8,12 +8,9 @@ from pathlib import Path
 import pytest
 
 from checks.rubric.rubric import ReportPolicy, RubricError, load_rubric, parse_rubric
-from flows.report.model import (
-    PUBLISHED_SCORES_SCHEMA,
-    WeekReport,
-    build_week_report,
-    published_scores_table,
-)
+from flows.report.build import build_week_report
+from flows.report.model import WeekReport
+from flows.report.scores_table import PUBLISHED_SCORES_SCHEMA, published_scores_table
 from tests.flows.report.fixtures import frames, history_table, strong_agent, weak_agent
 
 WEEK = "2026-W47"
