@@ -1,1 +1,1 @@
-"""Coaching: a week's findings in, strengths, tips and quoted moments out."""
+"""Coaching: a week's findings in, strengths and tips with quoted moments out (see coaching.py)."""

@@ -10,7 +10,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from checks.coaching.coaching import _STRENGTH_CRITERION, _TWIN, CoachingPoint, Quote
+from checks.coaching.coaching import CoachingPoint, Quote, strength_criterion, twin_strength
 from checks.criteria.intervals import TOO_FEW
 from flows.render.pdf import render_scorecard_pdf, render_team_summary_pdf
 from flows.report.model import AgentCard, WeekReport
@@ -43,7 +43,7 @@ def _cards(report: WeekReport) -> list[AgentCard]:
 def test_no_strength_rests_on_the_behaviour_or_the_quote_of_a_tip(report: WeekReport) -> None:
     for card in _cards(report):
         strengths, tips = card.coaching.went_well, card.coaching.focus
-        twins = {_TWIN[t.key] for t in tips if t.key in _TWIN}
+        twins = {twin_strength(t.key) for t in tips}
         assert not twins & {s.key for s in strengths}, card.agent_id
         tip_turns = {(q.contact_id, q.turn) for t in tips for q in _quotes(t)}
         for s in strengths:
@@ -56,7 +56,7 @@ def test_strengths_never_sit_on_a_criterion_that_needs_improvement(report: WeekR
     for card in _cards(report):
         bands = {c.key: c.band for c in card.criteria}
         for s in card.coaching.went_well:
-            assert bands[_STRENGTH_CRITERION[s.key]] != "needs improvement", (card.agent_id, s)
+            assert bands[strength_criterion(s.key)] != "needs improvement", (card.agent_id, s)
 
 
 def test_counts_take_numerator_and_denominator_from_the_same_contacts(
