@@ -15,12 +15,17 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib.figure import Figure
 
-INK: Final = "#1d2733"
-MUTED: Final = "#6b7785"
-ACCENT: Final = "#1f5a8c"
-TRACK: Final = "#e3e8ee"
-GRID: Final = "#d5dbe2"
-MEDIAN: Final = "#111111"
+from flows.config.weeks import IsoWeek
+from flows.render.palette import colour
+
+# Every colour comes from the palette in style.css (flows/render/palette.py).
+INK: Final = colour("ink")
+MUTED: Final = colour("muted")
+ACCENT: Final = colour("accent")
+TRACK: Final = colour("track")
+GRID: Final = colour("grid")
+MEDIAN: Final = colour("median")
+PAPER: Final = colour("paper")
 FONT: Final = "Liberation Sans"
 
 
@@ -36,10 +41,12 @@ class LineStyle:
 
 SERIES_STYLES: Final[Mapping[str, LineStyle]] = {
     "overall": LineStyle(ACCENT, "-", "o", 2.2),
-    "empathy": LineStyle("#4d6d8c", (0, (4.0, 1.6)), "s", 1.1),
-    "compassion": LineStyle("#6c7f94", (0, (1.2, 1.4)), "^", 1.1),
-    "sympathy_overload": LineStyle("#7d8793", (0, (5.0, 1.5, 1.2, 1.5)), "D", 1.1),
-    "hospitality": LineStyle("#98a2ad", (0, (2.2, 1.2)), "v", 1.1),
+    "empathy": LineStyle(colour("series-empathy"), (0, (4.0, 1.6)), "s", 1.1),
+    "compassion": LineStyle(colour("series-compassion"), (0, (1.2, 1.4)), "^", 1.1),
+    "sympathy_overload": LineStyle(
+        colour("series-sympathy-overload"), (0, (5.0, 1.5, 1.2, 1.5)), "D", 1.1
+    ),
+    "hospitality": LineStyle(colour("series-hospitality"), (0, (2.2, 1.2)), "v", 1.1),
 }
 
 _RC: Final[dict[Any, Any]] = {
@@ -158,6 +165,127 @@ def _band(
     return shapes
 
 
+# The criteria first, so that the bold overall line is drawn over them.
+_DRAW_ORDER: Final = ("hospitality", "sympathy_overload", "compassion", "empathy", "overall")
+
+
+@dataclass(frozen=True, slots=True)
+class _TrendFrame:
+    """The trend chart's plot area (SVG units) and how weeks and scores map into it."""
+
+    n: int  # weeks on the x axis
+    left: float = 24.0
+    right: float = 232.0
+    top: float = 8.0
+    bottom: float = 118.0
+
+    def x(self, i: int) -> float:
+        """The x of the i-th week (a lone week sits in the middle)."""
+        if self.n < 2:
+            return (self.left + self.right) / 2
+        return self.left + i * (self.right - self.left) / (self.n - 1)
+
+    def y(self, v: float) -> float:
+        """The y of a 0-100 score (clamped)."""
+        return self.bottom - (self.bottom - self.top) * max(0.0, min(100.0, v)) / 100.0
+
+
+def _trend_grid(frame: _TrendFrame) -> list[str]:
+    """Gridlines at 0, 50 and 100 with their labels."""
+    out = []
+    for v in (0, 50, 100):
+        y = frame.y(v)
+        out.append(
+            f'<line x1="{_num(frame.left - 4)}" y1="{_num(y)}" x2="{_num(frame.right + 4)}" '
+            f'y2="{_num(y)}" stroke="{GRID}" stroke-width="0.6"/>'
+            f'<text x="{_num(frame.left - 7)}" y="{_num(y + 2.6)}" text-anchor="end" '
+            f'fill="{MUTED}">{v}</text>'
+        )
+    return out
+
+
+def _week_labels(frame: _TrendFrame, weeks: Sequence[str]) -> list[str]:
+    """The week numbers under the x axis (every other one past five weeks)."""
+    out = []
+    for i, w in enumerate(weeks):
+        if frame.n > 5 and (frame.n - 1 - i) % 2:
+            continue  # every other week: each SVG text costs WeasyPrint noticeable time
+        out.append(
+            f'<text x="{_num(frame.x(i))}" y="{_num(frame.bottom + 12)}" text-anchor="middle" '
+            f'fill="{MUTED}">{html.escape(w.split("-")[-1])}</text>'
+        )
+    return out
+
+
+def _band_path(
+    frame: _TrendFrame, band: tuple[Sequence[float | None], Sequence[float | None]] | None
+) -> list[str]:
+    """The overall's shaded 90% band, when there is one."""
+    shapes = [] if band is None else _band(band[0], band[1], frame.x, frame.y)
+    if not shapes:
+        return []
+    return [
+        f'<path d="{"".join(shapes)}" fill="{ACCENT}" fill-opacity="0.16" '
+        f'stroke="{ACCENT}" stroke-opacity="0.35" stroke-width="0.5"/>'
+    ]
+
+
+def _dash(key: str) -> str:
+    return f' stroke-dasharray="{_SVG_DASH[key]}"' if _SVG_DASH[key] else ""
+
+
+def _series_line(frame: _TrendFrame, key: str, values: Sequence[float | None]) -> str:
+    """One series' line (broken at missing weeks) and its markers."""
+    st = SERIES_STYLES[key]
+    line, marks, pen = [], [], False
+    for i, v in enumerate(values):
+        if v is None:
+            pen = False
+            continue
+        x, y = frame.x(i), frame.y(v)
+        line.append(f"{'L' if pen else 'M'}{_num(x)} {_num(y)}")
+        marks.append(_marker(st.marker, x, y, 2.7 if key == "overall" else 2.0))
+        pen = True
+    fill = st.color if key == "overall" else PAPER
+    return (
+        f'<path d="{"".join(line)}" fill="none" stroke="{st.color}" '
+        f'stroke-width="{_num(st.width * 1.1)}"{_dash(key)}/>'
+        f'<path d="{"".join(marks)}" fill="{fill}" stroke="{st.color}" stroke-width="0.9"/>'
+    )
+
+
+def _end_labels(
+    frame: _TrendFrame, ends: Sequence[tuple[str, float]], labels: Mapping[str, str]
+) -> list[str]:
+    """A key at the right end of each line: its dash sample and name, spread apart."""
+    out = []
+    placed = _spread([frame.y(v) for _, v in ends], 10.5, frame.top - 2, frame.bottom + 2)
+    for (key, _), ly in zip(ends, placed, strict=True):
+        weight = ' font-weight="bold"' if key == "overall" else ""
+        fill = INK if key == "overall" else MUTED
+        yl, right = _num(ly), frame.right
+        out.append(
+            f'<line x1="{_num(right + 10)}" y1="{yl}" x2="{_num(right + 24)}" y2="{yl}" '
+            f'stroke="{SERIES_STYLES[key].color}" '
+            f'stroke-width="{_num(SERIES_STYLES[key].width * 1.1)}"{_dash(key)}/>'
+            f'<text x="{_num(right + 28)}" y="{_num(ly + 2.6)}" fill="{fill}"{weight}>'
+            f"{html.escape(labels.get(key, key))}</text>"
+        )
+    return out
+
+
+def _no_history_note(frame: _TrendFrame) -> str:
+    """The box that says the trend starts this week."""
+    mid = _num((frame.left + frame.right) / 2)
+    return (
+        f'<rect x="{_num(frame.left + 18)}" y="22" width="{_num(frame.right - frame.left - 36)}" '
+        f'height="30" rx="4" fill="{PAPER}" stroke="{GRID}"/>'
+        f'<text x="{mid}" y="34" text-anchor="middle" fill="{INK}">No earlier weeks yet:</text>'
+        f'<text x="{mid}" y="45" text-anchor="middle" fill="{INK}">'
+        "the trend starts this week</text>"
+    )
+
+
 def trend_svg(
     weeks: Sequence[str],
     series: Mapping[str, Sequence[float | None]],
@@ -166,90 +294,46 @@ def trend_svg(
 ) -> str:
     """Weekly lines (overall bold, criteria dashed) over the overall's 90% band (low, high per
     week) when given; says so when there is no history yet."""
-    left, right, top, bottom = 24.0, 232.0, 8.0, 118.0
-    n = len(weeks)
-    step = (right - left) / max(n - 1, 1)
-
-    def px(i: int) -> float:
-        return left + i * step if n > 1 else (left + right) / 2
-
-    def py(v: float) -> float:
-        return bottom - (bottom - top) * max(0.0, min(100.0, v)) / 100.0
-
+    frame = _TrendFrame(len(weeks))
     out = [
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 340 134" '
-        f'font-family="{FONT}" font-size="7.5">'
+        f'font-family="{FONT}" font-size="7.5">',
+        *_trend_grid(frame),
+        *_week_labels(frame, weeks),
+        *_band_path(frame, band),
     ]
-    for y in (0, 50, 100):
-        out.append(
-            f'<line x1="{_num(left - 4)}" y1="{_num(py(y))}" x2="{_num(right + 4)}" '
-            f'y2="{_num(py(y))}" stroke="{GRID}" stroke-width="0.6"/>'
-            f'<text x="{_num(left - 7)}" y="{_num(py(y) + 2.6)}" text-anchor="end" '
-            f'fill="{MUTED}">{y}</text>'
-        )
-    for i, w in enumerate(weeks):
-        if n > 5 and (n - 1 - i) % 2:
-            continue  # every other week: each SVG text costs WeasyPrint noticeable time
-        out.append(
-            f'<text x="{_num(px(i))}" y="{_num(bottom + 12)}" text-anchor="middle" '
-            f'fill="{MUTED}">{html.escape(w.split("-")[-1])}</text>'
-        )
-    if band is not None:
-        shapes = _band(band[0], band[1], px, py)
-        if shapes:
-            out.append(
-                f'<path d="{"".join(shapes)}" fill="{ACCENT}" fill-opacity="0.16" '
-                f'stroke="{ACCENT}" stroke-opacity="0.35" stroke-width="0.5"/>'
-            )
-    ends: list[tuple[str, float]] = []
-    for key in ("hospitality", "sympathy_overload", "compassion", "empathy", "overall"):
+    ends: list[tuple[str, float]] = []  # each drawn series and its last value
+    for key in _DRAW_ORDER:
         values = series.get(key)
-        if values is None:
+        last = (
+            None if values is None else next((v for v in reversed(values) if v is not None), None)
+        )
+        if values is None or last is None:
             continue
-        st = SERIES_STYLES[key]
-        line, marks, pen = [], [], False
-        for i, v in enumerate(values):
-            if v is None:
-                pen = False
-                continue
-            line.append(f"{'L' if pen else 'M'}{_num(px(i))} {_num(py(v))}")
-            marks.append(_marker(st.marker, px(i), py(v), 2.7 if key == "overall" else 2.0))
-            pen = True
-        last = next((v for v in reversed(values) if v is not None), None)
-        if last is None:
-            continue
+        out.append(_series_line(frame, key, values))
         ends.append((key, last))
-        dash = f' stroke-dasharray="{_SVG_DASH[key]}"' if _SVG_DASH[key] else ""
-        fill = st.color if key == "overall" else "white"
-        out.append(
-            f'<path d="{"".join(line)}" fill="none" stroke="{st.color}" '
-            f'stroke-width="{_num(st.width * 1.1)}"{dash}/>'
-            f'<path d="{"".join(marks)}" fill="{fill}" stroke="{st.color}" stroke-width="0.9"/>'
-        )
-    placed = _spread([py(v) for _, v in ends], 10.5, top - 2, bottom + 2)
-    for (key, _), ly in zip(ends, placed, strict=True):
-        st = SERIES_STYLES[key]
-        dash = f' stroke-dasharray="{_SVG_DASH[key]}"' if _SVG_DASH[key] else ""
-        weight = ' font-weight="bold"' if key == "overall" else ""
-        colour = INK if key == "overall" else MUTED
-        yl = _num(ly)
-        out.append(
-            f'<line x1="{_num(right + 10)}" y1="{yl}" x2="{_num(right + 24)}" y2="{yl}" '
-            f'stroke="{st.color}" stroke-width="{_num(st.width * 1.1)}"{dash}/>'
-            f'<text x="{_num(right + 28)}" y="{_num(ly + 2.6)}" fill="{colour}"{weight}>'
-            f"{html.escape(labels.get(key, key))}</text>"
-        )
-    if n < 2:
-        out.append(
-            f'<rect x="{_num(left + 18)}" y="22" width="{_num(right - left - 36)}" height="30" '
-            f'rx="4" fill="white" stroke="{GRID}"/>'
-            f'<text x="{_num((left + right) / 2)}" y="34" text-anchor="middle" fill="{INK}">'
-            "No earlier weeks yet:</text>"
-            f'<text x="{_num((left + right) / 2)}" y="45" text-anchor="middle" fill="{INK}">'
-            "the trend starts this week</text>"
-        )
+    out += _end_labels(frame, ends, labels)
+    if frame.n < 2:
+        out.append(_no_history_note(frame))
     out.append("</svg>")
     return "".join(out)
+
+
+def weeks_covered(weeks: Sequence[str]) -> int:
+    """How many calendar weeks a trend spans, first week to last, weeks without data included."""
+    if len(weeks) < 2:
+        return len(weeks)
+    try:
+        first, last = IsoWeek.parse(weeks[0]), IsoWeek.parse(weeks[-1])
+    except ValueError:  # not ISO weeks: count the points
+        return len(weeks)
+    return (last.monday - first.monday).days // 7 + 1
+
+
+def trend_title(weeks: Sequence[str]) -> str:
+    """The trend chart's heading: the weeks it shows, as the report policy and history chose."""
+    n = weeks_covered(weeks)
+    return "Trend, this week" if n < 2 else f"Trend, last {n} weeks"
 
 
 def distribution_svg(rows: Sequence[tuple[str, Sequence[float], float | None]]) -> str:

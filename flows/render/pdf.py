@@ -25,16 +25,13 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from checks.criteria.intervals import LEVEL, MIN_CONTACTS, TOO_FEW, Interval
+from checks.transcripts.transcript import CRITERIA
 from flows.render import charts
+from flows.render.palette import PALETTE, STYLESHEET, resolve_vars
 from flows.render.summary_budget import fit_team_summary
 from flows.report.file_names import TEAM_SUMMARY_FILE as TEAM_SUMMARY_FILE  # re-exported
 from flows.report.file_names import scorecard_file_name as scorecard_file_name  # re-exported
-from flows.report.model import (
-    CRITERION_LABELS,
-    AgentCard,
-    TeamSummary,
-    WeekReport,
-)
+from flows.report.model import CRITERION_LABELS, AgentCard, TeamSummary, WeekReport
 from flows.report.team_scope import team_summaries
 from flows.runtime.worker_pool import spawn_pool
 
@@ -45,6 +42,19 @@ _log = logging.getLogger(__name__)
 
 
 MAX_FLAGS_LISTED: Final = 8  # per column: the summary's first page must hold them
+
+# Table headers are narrow: each criterion's short label, in the criteria's own order.
+CRITERION_SHORT_LABELS: Final = {
+    "empathy": "Emp.",
+    "compassion": "Comp.",
+    "sympathy_overload": "Ctrl.",
+    "hospitality": "Hosp.",
+}
+
+
+def criterion_columns() -> tuple[tuple[str, str], ...]:
+    """(key, short label) of each criterion column, in CRITERIA order."""
+    return tuple((key, CRITERION_SHORT_LABELS[key]) for key in CRITERIA)
 
 
 class AssetFetcher(URLFetcher):  # type: ignore[misc]
@@ -143,7 +153,12 @@ def _stylesheets(page_size: str) -> tuple[CSS, ...]:
     fetcher = AssetFetcher()
     fc = _font_config()
     return (
-        CSS(filename=str(ASSETS_DIR / "style.css"), url_fetcher=fetcher, font_config=fc),
+        CSS(
+            string=resolve_vars(STYLESHEET.read_text(encoding="utf-8"), PALETTE),
+            base_url=(ASSETS_DIR / "style.css").as_uri(),
+            url_fetcher=fetcher,
+            font_config=fc,
+        ),
         CSS(string=f"@page {{ size: {page_size}; }}", font_config=fc),
     )
 
@@ -200,7 +215,7 @@ def scorecard_context(card: AgentCard) -> dict[str, Any]:
     """The flat template context for one scorecard (trend as inline SVG, bars as CSS)."""
     weeks = [p.week for p in card.trend]
     series: dict[str, list[float | None]] = {"overall": [p.overall for p in card.trend]}
-    for key in CRITERION_LABELS:
+    for key in CRITERIA:
         series[key] = [p.criteria.get(key) for p in card.trend]
     labels = {"overall": "Overall", **CRITERION_LABELS}
     return {
@@ -214,11 +229,13 @@ def scorecard_context(card: AgentCard) -> dict[str, Any]:
             )
             for c in card.criteria
         },
+        "trend_title": charts.trend_title(weeks),
         "trend_chart": charts.trend_svg(
             weeks, series, labels, band=([p.low for p in card.trend], [p.high for p in card.trend])
         ),
         "too_few": TOO_FEW,
         "level": f"{LEVEL:.0%}",
+        "criterion_columns": criterion_columns(),
         # report_data keeps the lowest-scoring few in date order; scores.csv has them all
         "contacts": card.contacts,
         "more_contacts": max(0, card.contacts_sampled - len(card.contacts)),
@@ -245,6 +262,7 @@ def render_team_summary_html(team: TeamSummary) -> str:
             created=_iso(team.generated_at),
             distribution_chart=dist,
             max_flags=MAX_FLAGS_LISTED,
+            criterion_columns=criterion_columns(),
         )
     )
 
