@@ -11,9 +11,9 @@ import polars as pl
 import pytest
 from pypdf import PdfReader
 
-from checks.rubric.rubric import load_rubric
+from checks.rubric.rubric import Rubric, load_rubric
 from flows.calibrate.disputes import DISPUTE_COLUMNS, DISPUTES_FILE
-from flows.calibrate.readings import load_readings
+from flows.calibrate.readings import Reading, load_readings
 from flows.calibrate.scale import (
     PACKET_FILE,
     READINGS_FILE,
@@ -22,6 +22,7 @@ from flows.calibrate.scale import (
     CalibrationError,
 )
 from flows.cli.calibrate import calibration_flow, draw
+from flows.config.settings import Settings
 from flows.pipeline.weekly import weekly_audit
 from tests.e2e.conftest import WEEKS, Bucket
 
@@ -39,16 +40,36 @@ def test_draw_dispute_rerun_and_report(generated_bucket: Bucket, tmp_path: Path)
     rubric = load_rubric()
     weekly_audit(week=WEEK, settings=settings)
     before = bucket.scores(WEEK)
+    _every_output_names_the_rubric(bucket, before, rubric)
+    out = tmp_path / "cal"
+    rows, drawn, readings = _draw(bucket, settings, before, rubric, out, tmp_path)
+    target, turn, other, other_turn = _dispute(bucket, drawn, readings)
 
-    # Every output carries the rubric's content hash beside its version.
+    weekly_audit(week=WEEK, settings=settings)
+    after = bucket.scores(WEEK)
+    owner = _rerun_applied_the_disputes(bucket, before, after, target, turn, other, other_turn)
+    _the_card_says_so(bucket, before, after, owner)
+    _report_counts_the_upheld_dispute(bucket, rows, readings, out, tmp_path)
+
+
+def _every_output_names_the_rubric(bucket: Bucket, before: pl.DataFrame, rubric: Rubric) -> None:
+    """Every output carries the rubric's content hash beside its version."""
     assert before["rubric_sha256"].unique().to_list() == [rubric.sha256]
     assert bucket.manifest(WEEK)["rubric_sha256"] == rubric.sha256
     agent = before.sort("contact_id")["agent_id"][0]
     card_before = bucket.store.get(bucket.key(WEEK, f"{agent}.pdf"))
     assert f"sha256 {rubric.sha256[:12]}" in pdf_text(card_before)
 
-    # A reproducible draw: the sheet, a packet without scores, Rapport's readings kept apart.
-    out = tmp_path / "cal"
+
+def _draw(
+    bucket: Bucket,
+    settings: Settings,
+    before: pl.DataFrame,
+    rubric: Rubric,
+    out: Path,
+    tmp_path: Path,
+) -> tuple[list[dict[str, str]], list[str], dict[str, Reading]]:
+    """A reproducible draw: the sheet, a packet without scores, Rapport's readings apart."""
     paths = draw(settings, WEEK, 40, out, ["ana", "ben"])
     assert draw(settings, WEEK, 40, tmp_path / "again", ["ana", "ben"])[
         SHEET_FILE
@@ -76,7 +97,13 @@ def test_draw_dispute_rerun_and_report(generated_bucket: Bucket, tmp_path: Path)
     week, readings = load_readings(out / READINGS_FILE)
     assert week == WEEK and set(readings) == set(drawn)
 
-    # Uphold a dispute on one warmth finding of a drawn contact, reject another.
+    return rows, drawn, readings
+
+
+def _dispute(
+    bucket: Bucket, drawn: list[str], readings: dict[str, Reading]
+) -> tuple[str, int, str, int]:
+    """Uphold a dispute on one warmth finding of a drawn contact, reject another."""
     target = next(c for c in drawn if readings[c].quotes.get("warmth"))
     turn = readings[target].quotes["warmth"][0][0]
     other = next(c for c in drawn if c != target and readings[c].quotes.get("apology"))
@@ -90,8 +117,19 @@ def test_draw_dispute_rerun_and_report(generated_bucket: Bucket, tmp_path: Path)
     writer.writerow([WEEK, other, "apology", other_turn, "agent", "it was sincere", "rejected"])
     bucket.store.put(bucket.key(WEEK, DISPUTES_FILE), disputes.getvalue().encode())
 
-    weekly_audit(week=WEEK, settings=settings)
-    after = bucket.scores(WEEK)
+    return target, turn, other, other_turn
+
+
+def _rerun_applied_the_disputes(
+    bucket: Bucket,
+    before: pl.DataFrame,
+    after: pl.DataFrame,
+    target: str,
+    turn: int,
+    other: str,
+    other_turn: int,
+) -> str:
+    """The upheld finding counts for nothing after the rerun; the table keeps both decisions."""
     row_before = before.filter(pl.col("contact_id") == target).row(0, named=True)
     row_after = after.filter(pl.col("contact_id") == target).row(0, named=True)
     assert row_after["n_warmth"] < row_before["n_warmth"]
@@ -108,8 +146,14 @@ def test_draw_dispute_rerun_and_report(generated_bucket: Bucket, tmp_path: Path)
     csv_table = bucket.store.get(bucket.key(WEEK, "scores.csv")).decode()
     assert f"warmth@{turn}: upheld" in csv_table
 
-    # The card says so, and its headline follows the recomputed contact.
-    owner = row_after["agent_id"]
+    return str(row_after["agent_id"])
+
+
+def _the_card_says_so(
+    bucket: Bucket, before: pl.DataFrame, after: pl.DataFrame, owner: str
+) -> None:
+    """The card says so, its headline follows the recomputed contact; the disputes file
+    survives the rerun, vouched for by the manifest."""
     card = pdf_text(bucket.store.get(bucket.key(WEEK, f"{owner}.pdf")))
     assert "1 finding removed after review" in card
     mean_before = float(before.filter(pl.col("agent_id") == owner)["overall"].mean())  # type: ignore[arg-type]
@@ -120,13 +164,20 @@ def test_draw_dispute_rerun_and_report(generated_bucket: Bucket, tmp_path: Path)
     some = sorted(others)[0]
     assert "removed after review" not in pdf_text(bucket.store.get(bucket.key(WEEK, f"{some}.pdf")))
 
-    # The disputes file survives the rerun, vouched for by the manifest.
     assert DISPUTES_FILE in bucket.manifest(WEEK)["files"]
+
+
+def _report_counts_the_upheld_dispute(
+    bucket: Bucket,
+    rows: list[dict[str, str]],
+    readings: dict[str, Reading],
+    out: Path,
+    tmp_path: Path,
+) -> None:
+    """Graders fill the sheet (here: Rapport's own reading, ben says no to every apology);
+    the report counts the upheld dispute per signal and leaves a Prefect artifact."""
     local_disputes = tmp_path / DISPUTES_FILE
     local_disputes.write_bytes(bucket.store.get(bucket.key(WEEK, DISPUTES_FILE)))
-
-    # Graders fill the sheet (here: Rapport's own reading, ben says no to every apology);
-    # the report counts the upheld dispute per signal and leaves a Prefect artifact.
     graded: dict[str, list[dict[str, str]]] = {"ana": [], "ben": []}
     for r in rows:
         reading = readings[r["contact_id"]]

@@ -128,9 +128,8 @@ def _artifact(week: str) -> str:
     return "\n".join(str(a.data) for a in found)
 
 
-def test_no_raw_personal_data_in_any_output(
-    s3_store: S3Store, tmp_path: Path, run_logs: _Records
-) -> None:
+def _put_week(s3_store: S3Store) -> Settings:
+    """The corpus week in the bucket: every kind of PII in turns, ids, keys, records, roster."""
     lines = []
     ids = list(IDS)
     for i, (said, _) in enumerate(SAID):
@@ -155,11 +154,13 @@ def test_no_raw_personal_data_in_any_output(
         render_workers=1,
     )
 
-    weekly_audit(week=WEEK, settings=settings)
+    return settings
 
-    prefix = week_prefix("scorecards", WEEK)
-    manifest = json.loads(s3_store.get(prefix + "manifest.json"))
-    files = {name: s3_store.get(prefix + name) for name in manifest["files"]}
+
+def _leaks_in_outputs(
+    files: dict[str, bytes], manifest: dict[str, Any], tmp_path: Path
+) -> tuple[list[str], dict[str, str]]:
+    """Every raw value found in the week's files and manifest, and the PDFs' text."""
     leaks: list[str] = []
     pdf_texts = {}
     for name, data in files.items():
@@ -171,6 +172,20 @@ def test_no_raw_personal_data_in_any_output(
         else:
             leaks += _leaks(name, data.decode())
     leaks += _leaks("manifest.json", json.dumps(manifest, ensure_ascii=False))
+    return leaks, pdf_texts
+
+
+def test_no_raw_personal_data_in_any_output(
+    s3_store: S3Store, tmp_path: Path, run_logs: _Records
+) -> None:
+    settings = _put_week(s3_store)
+
+    weekly_audit(week=WEEK, settings=settings)
+
+    prefix = week_prefix("scorecards", WEEK)
+    manifest = json.loads(s3_store.get(prefix + "manifest.json"))
+    files = {name: s3_store.get(prefix + name) for name in manifest["files"]}
+    leaks, pdf_texts = _leaks_in_outputs(files, manifest, tmp_path)
     logs = "\n".join(run_logs.lines)
     assert "twice, first kept" in logs  # the warning was logged, masked
     leaks += _leaks("logs", logs)

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Final
 from urllib.parse import urlsplit
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
@@ -64,6 +65,14 @@ def _delete_errors(request: bytes) -> bytes:
     )
 
 
+# Faults answered here without reaching S3: status, body, content type.
+CANNED: Final = {
+    "slowdown": (503, SLOWDOWN, "application/xml"),
+    "internal": (500, INTERNAL, "application/xml"),
+    "bad_gateway": (502, b"bad gateway", "text/plain"),
+}
+
+
 def _handler(upstream: str, plan: FaultPlan) -> type[BaseHTTPRequestHandler]:
     target = urlsplit(upstream)
 
@@ -107,15 +116,18 @@ def _handler(upstream: str, plan: FaultPlan) -> type[BaseHTTPRequestHandler]:
             if fault == "drop_before":
                 self.close_connection = True
                 return
-            if fault == "slowdown":
-                self._reply(503, SLOWDOWN, [("Content-Type", "application/xml")])
+            if fault in CANNED:
+                status, answer, kind = CANNED[fault]
+                self._reply(status, answer, [("Content-Type", kind)])
                 return
-            if fault == "internal":
-                self._reply(500, INTERNAL, [("Content-Type", "application/xml")])
+            status, data, headers = self._forward(body)
+            if fault == "drop_after":
+                # The request reached S3 but the answer is lost: the retry must be harmless.
+                self.close_connection = True
                 return
-            if fault == "bad_gateway":
-                self._reply(502, b"bad gateway", [("Content-Type", "text/plain")])
-                return
+            self._reply(status, data, headers)
+
+        def _forward(self, body: bytes) -> tuple[int, bytes, list[tuple[str, str]]]:
             conn = http.client.HTTPConnection(
                 target.hostname or "127.0.0.1", target.port, timeout=30
             )
@@ -126,11 +138,7 @@ def _handler(upstream: str, plan: FaultPlan) -> type[BaseHTTPRequestHandler]:
             data = resp.read()
             conn.close()
             plan.forwarded += 1
-            if fault == "drop_after":
-                # The request reached S3 but the answer is lost: the retry must be harmless.
-                self.close_connection = True
-                return
-            self._reply(resp.status, data, resp.getheaders())
+            return resp.status, data, resp.getheaders()
 
         do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _proxy
 

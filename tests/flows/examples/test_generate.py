@@ -247,7 +247,7 @@ def test_pii_is_in_a_few_customer_turns_only(week: list[Contact]) -> None:
 
 @pytest.mark.parametrize("bad", ["2026-47", "2026-W5", "2025-W53", "W47", ""])
 def test_week_start_rejects_bad_weeks(bad: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"ISO week"):
         week_start(bad)
 
 
