@@ -57,7 +57,8 @@ def body_lines(packet: Packet, digest: WeekDigest) -> list[str]:
         )
         moved = movers(agents)
         lines.append("")
-        lines.append("Who moved:" if moved else "Who moved: nobody by more than the sampling noise.")
+        nobody = "Who moved: nobody by more than the sampling noise."
+        lines.append("Who moved:" if moved else nobody)
         lines += [f"- {_who(a)}: {change_phrase(a)}" for a in moved]
         flagged = [a for a in agents if a.flags]
         lines.append("")

@@ -50,7 +50,8 @@ def _handler(
                 release.wait()  # hold the connection open, say nothing
                 self.close_connection = True
                 return
-            assert target is not None and target.hostname is not None
+            assert target is not None
+            assert target.hostname is not None
             conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
             conn.request(self.command, self.path, body=body, headers=headers)

@@ -45,10 +45,13 @@ def test_the_week_reaches_each_manager_once(generated_bucket: Bucket) -> None:
         manifest = bucket.manifest(WEEKS[1])
         for team, address in DEMO_MANAGERS.items():
             (msg,) = inbox.to(address)
-            assert msg["To"] == address and team in msg["Subject"]
+            assert msg["To"] == address
+            assert team in msg["Subject"]
             files = {a.get_filename(): a.get_content() for a in msg.iter_attachments()}
             own = manifest["team_summaries"][team]  # the team's own summary and its 4 cards
-            assert own in files and "team-summary.pdf" not in files and len(files) == 5
+            assert own in files
+            assert "team-summary.pdf" not in files
+            assert len(files) == 5
             reader = PdfReader(io.BytesIO(files[own]))
             assert f"{team} only" in " ".join(p.extract_text() for p in reader.pages)
             for name, data in files.items():
@@ -59,12 +62,16 @@ def test_the_week_reaches_each_manager_once(generated_bucket: Bucket) -> None:
                 body = msg.get_body((part,))
                 assert body is not None
                 text = body.get_content()
-                assert WEEKS[1] in text and "Who moved" in text and "qa@acme.test" in text
-                assert not FOREIGN_EMAIL.search(text) and not PHONE.search(text), text
+                assert WEEKS[1] in text
+                assert "Who moved" in text
+                assert "qa@acme.test" in text
+                assert not FOREIGN_EMAIL.search(text), text
+                assert not PHONE.search(text), text
 
         # A rerun that changes nothing sends nothing.
         again = weekly_audit(week=WEEKS[1], settings=bucket.settings(**conf))
-        assert again["delivery"]["sent"] == [] and len(inbox.received) == 2
+        assert again["delivery"]["sent"] == []
+        assert len(inbox.received) == 2
 
         # The artifact's links resolve against the S3 endpoint.
         markdown = outputs_markdown(
@@ -80,4 +87,5 @@ def test_the_week_reaches_each_manager_once(generated_bucket: Bucket) -> None:
         with pytest.raises(Exception, match="no-such-bucket-here"):
             weekly_audit(week=WEEKS[1], settings=broken)
         (notice,) = inbox.to("ops@acme.test")
-        assert "failed" in notice["Subject"] and WEEKS[1] in notice["Subject"]
+        assert "failed" in notice["Subject"]
+        assert WEEKS[1] in notice["Subject"]

@@ -206,7 +206,8 @@ def test_no_raw_personal_data_in_any_output(
     for cid in pseudonyms:
         assert f"{DAY}/{cid}.json" in ledger["key"].to_list()
     (quarantined,) = manifest["quarantined"]
-    assert quarantined["key"].startswith(f"{DAY}/email~") and "[phone]" in quarantined["reason"]
+    assert quarantined["key"].startswith(f"{DAY}/email~")
+    assert "[phone]" in quarantined["reason"]
     assert quarantined["key"] in pdf_texts["team-summary.pdf"].replace("\n", "")
     # The unreadable contact records are named (as a pseudonym) in the manifest and summary.
     (failed,) = manifest["attribution_failures"]
@@ -216,7 +217,8 @@ def test_no_raw_personal_data_in_any_output(
     # Agents are no customer: their ids and names stay readable.
     assert set(scores["agent_name"]) == set(AGENTS.values())
     assert sorted(manifest["scorecards"]) == sorted(AGENTS)
-    assert "Maya Lin" in pdf_texts["a-1.pdf"] and "a-1" in artifact
+    assert "Maya Lin" in pdf_texts["a-1.pdf"]
+    assert "a-1" in artifact
     # The key behind the pseudonyms is kept beside the weeks, not in one.
     assert pseudonym_key_name("scorecards") not in manifest["files"]
     assert s3_store.get(pseudonym_key_name("scorecards"))

@@ -32,7 +32,8 @@ def test_weekly_audit_publishes_scorecards_that_match_the_score_table(
     scores = bucket.scores(week)
 
     # The manifest is complete and every hash matches the published object.
-    assert manifest["week"] == week and manifest["rubric_version"]
+    assert manifest["week"] == week
+    assert manifest["rubric_version"]
     for name, meta in manifest["files"].items():
         data = bucket.store.get(bucket.key(week, name))
         assert hashlib.sha256(data).hexdigest() == meta["sha256"], name
@@ -50,17 +51,20 @@ def test_weekly_audit_publishes_scorecards_that_match_the_score_table(
     # The broken file is quarantined with a reason, and the week still completed.
     assert manifest["counts"]["quarantined"] == 1
     (bad,) = manifest["quarantined"]
-    assert "broken" in bad["key"] and bad["reason"]
+    assert "broken" in bad["key"]
+    assert bad["reason"]
 
     # Each scorecard names its agent, the criteria and the agent's overall score: the mean
     # weighted by each contact's inverse chance of being drawn (the stratified sample).
-    assert scores["weight"].null_count() == 0 and scores["sampled_because"].null_count() == 0
+    assert scores["weight"].null_count() == 0
+    assert scores["sampled_because"].null_count() == 0
     per_agent = scores.group_by("agent_id", "agent_name").agg(
         (pl.col("overall") * pl.col("weight")).sum() / pl.col("weight").sum()
     )
     for agent_id, name, overall in per_agent.iter_rows():
         text = pdf_text(bucket.store.get(bucket.key(week, f"{agent_id}.pdf")))
-        assert name in text and agent_id in text
+        assert name in text
+        assert agent_id in text
         for criterion in ("Empathy", "Compassion", "Sympathy", "Hospitality"):
             assert criterion in text, (agent_id, criterion)
         assert re.search(rf"\b{round(overall)}\b", text), (agent_id, overall)

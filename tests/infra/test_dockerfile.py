@@ -61,7 +61,8 @@ def test_apt_installs_weasyprint_libraries_of_the_setup_script(repo_root: Path) 
 def test_uv_comes_from_pypi_and_syncs_the_frozen_lock_without_dev(repo_root: Path) -> None:
     runs = of(repo_root, "RUN")
     pip = [r for r in runs if r.startswith("pip install")]
-    assert len(pip) == 1 and re.search(r"\buv==[\d.]+", pip[0])
+    assert len(pip) == 1
+    assert re.search(r"\buv==[\d.]+", pip[0])
     syncs = [r for r in runs if r.startswith("uv sync")]
     assert syncs, "no uv sync"
     for sync in syncs:
@@ -74,7 +75,8 @@ def test_copies_lock_before_sync_and_only_what_the_context_sends(repo_root: Path
     sequence = instructions(repo_root)
     first_sync = next(i for i, (kw, a) in enumerate(sequence) if kw == "RUN" and "uv sync" in a)
     early = " ".join(a for kw, a in sequence[:first_sync] if kw == "COPY")
-    assert "uv.lock" in early and "pyproject.toml" in early
+    assert "uv.lock" in early
+    assert "pyproject.toml" in early
     ignore = (repo_root / "infra" / "Dockerfile.dockerignore").read_text(encoding="utf-8")
     sent = {line[1:].rstrip("/") for line in ignore.splitlines() if line.startswith("!")}
     for args in of(repo_root, "COPY"):
@@ -95,7 +97,8 @@ def test_runs_as_a_non_root_user_with_the_rapport_entrypoint(repo_root: Path) ->
     command = json.loads(entrypoint)
     assert command == ["rapport-entrypoint"]
     copied = [a for a in of(repo_root, "COPY") if a.endswith("/usr/local/bin/rapport-entrypoint")]
-    assert len(copied) == 1 and "--chmod=0755" in copied[0]
+    assert len(copied) == 1
+    assert "--chmod=0755" in copied[0]
     pyproject = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))
     assert pyproject["project"]["scripts"]["rapport"] == "flows.cli.app:app"
 

@@ -81,13 +81,15 @@ def test_bucket_policy_denies_requests_without_tls(repo_root: Path) -> None:
     assert re.search(r'effect\s*=\s*"Deny"', tls)
     assert re.search(r'variable\s*=\s*"aws:SecureTransport"', tls)
     assert re.search(r'values\s*=\s*\["false"\]', tls)
-    assert "each.value.arn" in tls and '"${each.value.arn}/*"' in tls
+    assert "each.value.arn" in tls
+    assert '"${each.value.arn}/*"' in tls
 
 
 def test_worker_role_gets_only_the_policy_file(resources: dict[str, str], repo_root: Path) -> None:
     main = tf_text(repo_root, "main.tf")
     assert not of_type(resources, "aws_iam_role_policy"), "no inline policies"
-    assert "managed_policy_arns" not in main and "inline_policy" not in main
+    assert "managed_policy_arns" not in main
+    assert "inline_policy" not in main
     (attachment,) = of_type(resources, "aws_iam_role_policy_attachment")
     assert "aws_iam_policy.worker.arn" in attachment
     (policy,) = of_type(resources, "aws_iam_policy")
@@ -107,7 +109,8 @@ def test_every_variable_used_is_declared_and_prefixes_are_checked(repo_root: Pat
     text = tf_text(repo_root, "variables.tf")
     for prefix in ("transcripts_prefix", "scorecards_prefix"):
         body = text.split(f'variable "{prefix}"', 1)[1].split("\nvariable ", 1)[0]
-        assert "validation" in body and "regex" in body
+        assert "validation" in body
+        assert "regex" in body
 
 
 @pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")

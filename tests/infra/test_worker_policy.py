@@ -111,7 +111,8 @@ def test_no_wildcard_actions_or_bucket_wide_objects(repo_root: Path) -> None:
     for statement in policy["Statement"]:
         assert statement["Effect"] == "Allow"
         for action in listify(statement["Action"]):
-            assert "*" not in action and "?" not in action
+            assert "*" not in action
+            assert "?" not in action
         for resource in listify(statement["Resource"]):
             assert resource not in {"*", f"arn:aws:s3:::{BUCKET}/*", "arn:aws:s3:::*"}
             assert resource.startswith(f"arn:aws:s3:::{BUCKET}")
@@ -120,7 +121,8 @@ def test_no_wildcard_actions_or_bucket_wide_objects(repo_root: Path) -> None:
                 assert statement["Condition"]["StringLike"]["s3:prefix"]
             else:
                 assert "/" in resource.removeprefix("arn:aws:s3:::")
-                assert resource.endswith("/*") and resource.count("*") == 1
+                assert resource.endswith("/*")
+                assert resource.count("*") == 1
 
 
 MONDAY = date(2026, 11, 16)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Final
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
 FAULTS = ("slowdown", "internal", "drop_before", "drop_after", "bad_gateway")
@@ -73,76 +73,80 @@ CANNED: Final = {
 }
 
 
-def _handler(upstream: str, plan: FaultPlan) -> type[BaseHTTPRequestHandler]:
-    target = urlsplit(upstream)
+class _FaultyProxy(BaseHTTPRequestHandler):
+    """Forwards each request to S3 unless the plan says to fail it (see _handler)."""
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    target: SplitResult
+    plan: FaultPlan
+    protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: object) -> None:
-            return
+    def log_message(self, format: str, *args: object) -> None:
+        return
 
-        def _body(self) -> bytes:
-            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-                chunks = []
-                while True:
-                    size = int(self.rfile.readline().strip().split(b";")[0], 16)
-                    if size == 0:
-                        self.rfile.readline()
-                        break
-                    chunks.append(self.rfile.read(size))
+    def _body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().strip().split(b";")[0], 16)
+                if size == 0:
                     self.rfile.readline()
-                return b"".join(chunks)
-            return self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                    break
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+            return b"".join(chunks)
+        return self.rfile.read(int(self.headers.get("Content-Length", 0)))
 
-        def _reply(self, status: int, body: bytes, headers: list[tuple[str, str]]) -> None:
-            self.send_response(status)
-            for name, value in headers:
-                if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
-                    self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+    def _reply(self, status: int, body: bytes, headers: list[tuple[str, str]]) -> None:
+        self.send_response(status)
+        for name, value in headers:
+            if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
-        def _proxy(self) -> None:
-            body = self._body()
-            fault = plan.next_fault()
-            if fault == REFUSE_DELETE:
-                if self.command == "POST" and "delete" in urlsplit(self.path).query:
-                    self._reply(200, _delete_errors(body), [("Content-Type", "application/xml")])
-                    return
-                fault = None
-            if fault == "drop_before":
-                self.close_connection = True
+    def _proxy(self) -> None:
+        body = self._body()
+        fault = self.plan.next_fault()
+        if fault == REFUSE_DELETE:
+            if self.command == "POST" and "delete" in urlsplit(self.path).query:
+                self._reply(200, _delete_errors(body), [("Content-Type", "application/xml")])
                 return
-            if fault in CANNED:
-                status, answer, kind = CANNED[fault]
-                self._reply(status, answer, [("Content-Type", kind)])
-                return
-            status, data, headers = self._forward(body)
-            if fault == "drop_after":
-                # The request reached S3 but the answer is lost: the retry must be harmless.
-                self.close_connection = True
-                return
-            self._reply(status, data, headers)
+            fault = None
+        if fault == "drop_before":
+            self.close_connection = True
+            return
+        if fault in CANNED:
+            status, answer, kind = CANNED[fault]
+            self._reply(status, answer, [("Content-Type", kind)])
+            return
+        status, data, headers = self._forward(body)
+        if fault == "drop_after":
+            # The request reached S3 but the answer is lost: the retry must be harmless.
+            self.close_connection = True
+            return
+        self._reply(status, data, headers)
 
-        def _forward(self, body: bytes) -> tuple[int, bytes, list[tuple[str, str]]]:
-            conn = http.client.HTTPConnection(
-                target.hostname or "127.0.0.1", target.port, timeout=30
-            )
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
-            headers["Content-Length"] = str(len(body))
-            conn.request(self.command, self.path, body=body, headers=headers)
-            resp = conn.getresponse()
-            data = resp.read()
-            conn.close()
-            plan.forwarded += 1
-            return resp.status, data, resp.getheaders()
+    def _forward(self, body: bytes) -> tuple[int, bytes, list[tuple[str, str]]]:
+        conn = http.client.HTTPConnection(
+            self.target.hostname or "127.0.0.1", self.target.port, timeout=30
+        )
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+        headers["Content-Length"] = str(len(body))
+        conn.request(self.command, self.path, body=body, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        conn.close()
+        self.plan.forwarded += 1
+        return resp.status, data, resp.getheaders()
 
-        do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _proxy
+    do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _proxy
 
-    return Handler
+
+def _handler(upstream: str, plan: FaultPlan) -> type[BaseHTTPRequestHandler]:
+    """A proxy handler class bound to one upstream endpoint and one fault plan."""
+    return type("Handler", (_FaultyProxy,), {"target": urlsplit(upstream), "plan": plan})
 
 
 @contextmanager

@@ -65,9 +65,12 @@ def test_bootstrap_interval_is_reproducible_and_brackets_the_estimate() -> None:
     result = agreement(first, second, (0, 1, 2), "quadratic", samples=400, seed=3)
     again = agreement(first, second, (0, 1, 2), "quadratic", samples=400, seed=3)
     assert result == again
-    assert result.n == 40 and result.kappa is not None and result.kappa_ci is not None
+    assert result.n == 40
+    assert result.kappa is not None
+    assert result.kappa_ci is not None
     assert result.kappa_ci.low < result.kappa < result.kappa_ci.high
-    assert result.agreement_ci is not None and result.agreement is not None
+    assert result.agreement_ci is not None
+    assert result.agreement is not None
     assert 0 <= result.agreement_ci.low <= result.agreement <= result.agreement_ci.high <= 1
 
 

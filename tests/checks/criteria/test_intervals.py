@@ -38,7 +38,8 @@ def test_intervals_cover_the_true_mean_about_90_percent_of_the_time(
     covered = 0
     for _ in range(draws):
         iv = interval(_beta_scores(rng, true_mean, spread, n))
-        assert iv is not None and 0.0 <= iv.low <= iv.mean <= iv.high <= 100.0
+        assert iv is not None
+        assert 0.0 <= iv.low <= iv.mean <= iv.high <= 100.0
         covered += iv.low <= true_mean <= iv.high
     assert 0.86 <= covered / draws <= 0.96
 
@@ -63,19 +64,24 @@ def test_too_few_contacts_give_no_interval_and_missing_values_do_not_count() -> 
     assert interval([80.0, 90.0]) is None
     assert interval([80.0, None, 90.0, None]) is None
     iv = interval([80.0, None, 90.0, 70.0])
-    assert iv is not None and iv.n == MIN_CONTACTS and iv.mean == pytest.approx(80.0)
+    assert iv is not None
+    assert iv.n == MIN_CONTACTS
+    assert iv.mean == pytest.approx(80.0)
 
 
 def test_identical_scores_do_not_claim_certainty() -> None:
     iv = interval([100.0] * 5)
-    assert iv is not None and iv.high == 100.0 and iv.low < 95.0
+    assert iv is not None
+    assert iv.high == 100.0
+    assert iv.low < 95.0
 
 
 def test_more_contacts_narrow_the_interval() -> None:
     rng = random.Random(3)
     values = _beta_scores(rng, 60.0, 20.0, 40)
     small, large = interval(values[:5]), interval(values)
-    assert small is not None and large is not None
+    assert small is not None
+    assert large is not None
     assert large.high - large.low < small.high - small.low
 
 

@@ -167,7 +167,8 @@ def test_customer_quoting_agent_is_not_an_agent_signal(rubric: Rubric) -> None:
         rubric,
         contact(("c", "Your colleague said 'calm down' and 'that's terrible'."), ("a", "Thanks.")),
     )
-    assert found(batch, "dismissive") == [] and found(batch, "pity") == []
+    assert found(batch, "dismissive") == []
+    assert found(batch, "pity") == []
 
 
 def test_agent_quoting_customer_is_not_pity(rubric: Rubric) -> None:

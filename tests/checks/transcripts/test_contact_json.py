@@ -33,7 +33,8 @@ def test_schema(rubric: Rubric) -> None:
             "findings",
         }
         assert r["rubric_version"] == rubric.version
-        assert r["rubric_sha256"] == rubric.sha256 and len(rubric.sha256) == 64
+        assert r["rubric_sha256"] == rubric.sha256
+        assert len(rubric.sha256) == 64
         assert (r["language"], r["state"]) == ("en", "scored")
         assert set(r["criteria"]) == {"empathy", "compassion", "sympathy_overload", "hospitality"}
         assert set(r["criteria"]["empathy"]) == {"score", "opportunity"}
@@ -66,7 +67,8 @@ def test_a_contact_in_an_unsupported_language_has_no_scores_and_no_findings(
     )
     (r,) = contact_results(batch)
     assert (r["language"], r["state"]) == ("es", "unsupported_language")
-    assert r["overall"] is None and r["findings"] == []
+    assert r["overall"] is None
+    assert r["findings"] == []
     assert r["criteria"]["empathy"] == {"score": None, "opportunity": None}
     assert all(r["criteria"][name]["score"] is None for name in r["criteria"])
     json.dumps(r)

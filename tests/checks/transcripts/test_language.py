@@ -222,4 +222,5 @@ def test_plain_english_skips_the_classifier(monkeypatch: pytest.MonkeyPatch) -> 
         "en-1": "en",
         "es-1": "es",
     }
-    assert asked and all("Hola" in text for text in asked)
+    assert asked
+    assert all("Hola" in text for text in asked)

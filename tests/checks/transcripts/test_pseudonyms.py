@@ -33,10 +33,12 @@ KEY = b"k" * 32
 def test_an_id_with_pii_gets_a_stable_pseudonym_that_shows_none_of_it(raw: str) -> None:
     names = Pseudonyms(KEY)
     first = names.of_id(raw)
-    assert first != raw and "~" in first
+    assert first != raw
+    assert "~" in first
     assert first == Pseudonyms(KEY).of_id(raw)  # another run, same key: same pseudonym
     assert first != Pseudonyms(b"o" * 32).of_id(raw)  # another key: another pseudonym
-    assert mask_pii(first) == first and not carries_pii(first)
+    assert mask_pii(first) == first
+    assert not carries_pii(first)
     digits = "".join(ch for ch in raw if ch.isdigit())
     assert not digits or digits[-4:] not in first
 
@@ -62,12 +64,14 @@ def test_a_key_keeps_its_folders_and_extension_and_matches_its_contact_id() -> N
     names = Pseudonyms(KEY)
     key = "transcripts/2026/11/17/+15551234567.jsonl.gz"
     masked = names.of_key(key)
-    assert masked.startswith("transcripts/2026/11/17/") and masked.endswith(".jsonl.gz")
+    assert masked.startswith("transcripts/2026/11/17/")
+    assert masked.endswith(".jsonl.gz")
     assert masked == f"transcripts/2026/11/17/{names.of_id('+15551234567')}.jsonl.gz"
     assert "5551234567" not in masked
     assert names.of_key("transcripts/2026/11/17/c-1.json") == "transcripts/2026/11/17/c-1.json"
     mail = names.of_key("in/jo.doe@example.com.json")
-    assert "jo.doe" not in mail and mail.endswith(".json")
+    assert "jo.doe" not in mail
+    assert mail.endswith(".json")
 
 
 def test_distinct_ids_never_share_a_pseudonym() -> None:

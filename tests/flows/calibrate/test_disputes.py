@@ -71,7 +71,8 @@ def test_an_upheld_finding_counts_for_nothing_but_stays_in_the_findings() -> Non
     )
     reviewed = score_turns(turns, rubric, upheld_findings(disputes))
     before, after = plain.scores.row(0, named=True), reviewed.scores.row(0, named=True)
-    assert before["n_acknowledges_feeling"] == 1 and after["n_acknowledges_feeling"] == 0
+    assert before["n_acknowledges_feeling"] == 1
+    assert after["n_acknowledges_feeling"] == 0
     assert after["empathy"] < before["empathy"]
     # acting before acknowledging now costs compassion too; hospitality never read it
     assert after["compassion"] < before["compassion"]
@@ -94,7 +95,8 @@ def test_an_upheld_dispute_naming_no_finding_removes_nothing() -> None:
     plain = score_turns(turns_frame([CONTACT]), load_rubric())
     disputes = read_disputes((HEADER + "2026-W47,c-1,pity,2,lead,,upheld\n").encode(), "d.csv")
     kept, matched = apply_disputes(plain.findings, disputes)
-    assert matched == set() and kept.equals(plain.findings)
+    assert matched == set()
+    assert kept.equals(plain.findings)
     assert upheld_per_signal(disputes) == {"pity": 1}
 
 

@@ -128,6 +128,7 @@ def test_report_kappas_equal_the_oracle_on_cs_dev(
         row = by_key[(c.item, c.first, c.second)]
         assert row["kappa"] == ("" if c.result.kappa is None else f"{c.result.kappa:.4f}")
     text = "\n".join(p.extract_text() for p in PdfReader(paths["calibration-report.pdf"]).pages)
-    assert "Rapport vs ana" in text and "ana vs ben" in text
+    assert "Rapport vs ana" in text
+    assert "ana vs ben" in text
     worst = report.disagreements[0]
     assert worst.contact_id in text

@@ -50,7 +50,8 @@ def test_report_command_prints_json_and_names_bad_rows(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
     ana = {c["item"]: c for c in figures["comparisons"] if c["second"] == "ana"}
-    assert ana["empathy"]["kappa"] == pytest.approx(1.0) and ana["apology"]["agreement"] == 1.0
+    assert ana["empathy"]["kappa"] == pytest.approx(1.0)
+    assert ana["apology"]["agreement"] == 1.0
     assert (tmp_path / "calibration-report.pdf").is_file()
     assert (tmp_path / "calibration.csv").is_file()
 

@@ -28,11 +28,13 @@ def test_schema_command_prints_a_schema_the_default_rubric_satisfies() -> None:
 def test_check_command_accepts_the_default_and_lists_every_problem(tmp_path: Path) -> None:
     ok = CliRunner().invoke(rubric_app, ["check", str(DEFAULT)])
     assert ok.exit_code == 0
-    assert DEFAULT_SHA256 in ok.output and "unedited" in ok.output
+    assert DEFAULT_SHA256 in ok.output
+    assert "unedited" in ok.output
     edited = tmp_path / "edited.yaml"
     edited.write_text(default_text().replace("penalty_per_pity: 15", "penalty_per_pity: 5"))
     note = CliRunner().invoke(rubric_app, ["check", str(edited)])
-    assert note.exit_code == 0 and "unedited" not in note.output
+    assert note.exit_code == 0
+    assert "unedited" not in note.output
     assert "still says the default's version" in note.output
     bad = tmp_path / "bad.yaml"
     data = default_data()

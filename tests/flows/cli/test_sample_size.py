@@ -48,8 +48,10 @@ def _table(spread: float, agents: int, weeks: int, per_week: int) -> pl.DataFram
 def test_spread_and_sizes_from_tables_with_a_known_spread() -> None:
     needs = {n.key: n for n in sample_size_needs(_table(20.0, agents=30, weeks=4, per_week=6))}
     overall, empathy = needs["overall"], needs["empathy"]
-    assert overall.spread is not None and overall.spread == pytest.approx(20.0, rel=0.08)
-    assert overall.contacts_now == 6 and overall.applies == 1.0
+    assert overall.spread is not None
+    assert overall.spread == pytest.approx(20.0, rel=0.08)
+    assert overall.contacts_now == 6
+    assert overall.applies == 1.0
     assert overall.half_width_now == pytest.approx(half_width_at(overall.spread, 6))
     assert overall.needed == tuple(sample_size_for(overall.spread, t) for t in TARGETS)
     # empathy applies to half the contacts: twice the contacts to sample for the same width
@@ -58,7 +60,8 @@ def test_spread_and_sizes_from_tables_with_a_known_spread() -> None:
     assert empathy.needed[0] == pytest.approx(
         2 * sample_size_for(empathy.spread or 0.0, 5.0), abs=1
     )
-    assert needs["compassion"].spread is None and needs["compassion"].needed == (None, None)
+    assert needs["compassion"].spread is None
+    assert needs["compassion"].needed == (None, None)
 
 
 def test_the_command_reads_the_published_weeks(tmp_path: Path) -> None:

@@ -56,7 +56,8 @@ def test_json_lines_follow_the_public_schema(files: dict[str, Path]) -> None:
     lines = out.getvalue().splitlines()
     assert len(lines) == 2
     first, second = (json.loads(line) for line in lines)
-    assert first["contact_id"] == "c-1" and second["contact_id"] == "c-2"
+    assert first["contact_id"] == "c-1"
+    assert second["contact_id"] == "c-2"
     assert first["criteria"]["empathy"]["opportunity"] == "needed_shown"
     assert second["criteria"]["empathy"] == {"score": None, "opportunity": "none"}
     signals = {f["signal"] for f in first["findings"]}
@@ -81,9 +82,11 @@ def test_terminal_view_shows_scores_turns_findings_and_legend(files: dict[str, P
     assert run_score([files["good"]], as_json=False, rubric_path=None, console=console) == 0
     text = out.getvalue()
     assert "Legend:" in text
-    assert "c-1" in text and "rubric 2026" in text
+    assert "c-1" in text
+    assert "rubric 2026" in text
     assert "That sounds really frustrating" in text
-    assert "↳" in text and "acknowledges_feeling" in text
+    assert "↳" in text
+    assert "acknowledges_feeling" in text
     assert "needed shown" in text
 
 
@@ -125,14 +128,17 @@ def test_a_contact_in_an_unsupported_language_shows_its_state(tmp_path: Path) ->
     english, spanish = (json.loads(line) for line in out.getvalue().splitlines())
     assert (english["state"], english["language"]) == ("scored", "en")
     assert (spanish["state"], spanish["language"]) == ("unsupported_language", "es")
-    assert spanish["overall"] is None and spanish["findings"] == []
+    assert spanish["overall"] is None
+    assert spanish["findings"] == []
 
     console, out = _console()
     assert run_score([path], as_json=False, rubric_path=None, console=console) == 0
     text = out.getvalue()
-    assert "c-1 · agent a-1" in text and "scored · language en" in text
+    assert "c-1 · agent a-1" in text
+    assert "scored · language en" in text
     assert "unsupported_language · language es" in text
-    assert "not scored" in text and "N/A" in text
+    assert "not scored" in text
+    assert "N/A" in text
 
 
 ESCAPES = "\x1b[31mred\x1b[0m and \x1b]8;;http://x\x07link\x1b]8;;\x07"

@@ -53,7 +53,8 @@ def test_utc_partitions_cover_a_zone_east_of_utc() -> None:
     week = IsoWeek.parse("2026-W47")
     assert week.utc_days("UTC") == week.days()
     berlin = week.utc_days("Europe/Berlin")
-    assert berlin[0] == date(2026, 11, 15) and berlin[-1] == date(2026, 11, 22)
+    assert berlin[0] == date(2026, 11, 15)
+    assert berlin[-1] == date(2026, 11, 22)
     start, end = week.bounds("Europe/Berlin")
     assert (end - start).days == 7
 

@@ -85,7 +85,8 @@ def attachments(msg: EmailMessage) -> dict[str, bytes]:
 
 def texts(msg: EmailMessage) -> tuple[str, str]:
     plain, html = msg.get_body(("plain",)), msg.get_body(("html",))
-    assert plain is not None and html is not None
+    assert plain is not None
+    assert html is not None
     return plain.get_content(), html.get_content()
 
 
@@ -99,7 +100,8 @@ def test_plan_managers_by_agent_or_team_agents_own_cards_and_nobody_listed() -> 
     assert [a.agent_id for a in by["lead.billing@x"].agents] == ["a-1", "a-2"]
     assert [a.agent_id for a in by["lead.travel@x"].agents] == ["a-3"]  # the agent id wins
     assert "other@x" not in by
-    assert by["a2@x"].role == "agent" and not by["a2@x"].team_summary
+    assert by["a2@x"].role == "agent"
+    assert not by["a2@x"].team_summary
     assert by["a2@x"].files() == ["a-2.pdf"]
     assert [a.agent_id for a in nobody] == ["a-4"]
 
@@ -115,8 +117,11 @@ def test_message_bodies_say_who_moved_and_who_is_flagged_without_raw_pii() -> No
     msg = build_email(packet, digest, sender="r@x", qa_contact="qa@x", attachments=data, links={})
     plain, html = texts(msg)
     for body in (plain, html):
-        assert "jo@customer.example" not in body and "7700" not in body
-        assert "Who moved" in body and "Flagged" in body and "qa@x" in body
+        assert "jo@customer.example" not in body
+        assert "7700" not in body
+        assert "Who moved" in body
+        assert "Flagged" in body
+        assert "qa@x" in body
     assert "a-1" in plain.split("Who moved:")[1].split("Flagged")[0]  # -12 points
     assert "a-2" not in plain.split("Who moved:")[1].split("Flagged")[0]  # +1 point
     assert "missed 2 of 3 empathy opportunities" in plain
@@ -141,24 +146,30 @@ def test_delivery_sends_once_per_recipient_links_resolve_and_a_rerun_sends_nothi
         assert sorted(summary["sent"]) == sorted(
             ["lead.billing@acme.test", "lead.travel@acme.test", "a2@acme.test", "webhook"]
         )
-        assert summary["no_recipient"] == ["a-4"] and not summary["failed"]
+        assert summary["no_recipient"] == ["a-4"]
+        assert not summary["failed"]
         billing = inbox.to("lead.billing@acme.test")
-        assert len(billing) == 1 and len(inbox.received) == 3
+        assert len(billing) == 1
+        assert len(inbox.received) == 3
         msg = billing[0]
         # The team summary is attached (a valid PDF); the cards are links that resolve.
         ((name, data),) = attachments(msg).items()
-        assert name == "team-summary.pdf" and len(PdfReader(io.BytesIO(data)).pages) == 1
+        assert name == "team-summary.pdf"
+        assert len(PdfReader(io.BytesIO(data)).pages) == 1
         plain, html = texts(msg)
         urls = re.findall(r"https?://\S+", plain)
-        assert len(urls) == 2 and "links valid until" in plain
+        assert len(urls) == 2
+        assert "links valid until" in plain
         for url in urls:
-            assert url.startswith(s3_store.endpoint_url or "") and "Signature" in url
+            assert url.startswith(s3_store.endpoint_url or "")
+            assert "Signature" in url
             assert f'href="{url.replace("&", "&amp;")}"' in html
             with urllib.request.urlopen(url) as resp:
                 assert PdfReader(io.BytesIO(resp.read())).pages
         # The agent gets their own card only.
         (own,) = inbox.to("a2@acme.test")
-        assert "a-2.pdf" in texts(own)[0] and "a-1" not in texts(own)[0]
+        assert "a-2.pdf" in texts(own)[0]
+        assert "a-1" not in texts(own)[0]
         # The webhook got the team lines and links that resolve.
         (post,) = hook.posts
         assert "Billing: 2 agents" in post["text"]
@@ -174,7 +185,9 @@ def test_delivery_sends_once_per_recipient_links_resolve_and_a_rerun_sends_nothi
 
         # A rerun that changes nothing sends nothing (new PDF bytes, the same scores).
         again = deliver_week(conf, publish_week(s3_store), s3_store, PREFIX, backoff=0)
-        assert again["sent"] == [] and len(inbox.received) == 3 and len(hook.posts) == 1
+        assert again["sent"] == []
+        assert len(inbox.received) == 3
+        assert len(hook.posts) == 1
         assert len(again["unchanged"]) == 4
         # Changed scores go again to the managers (the team summary shows everyone) and to the
         # webhook, not to an agent whose own line did not change.
@@ -189,7 +202,8 @@ def test_delivery_sends_once_per_recipient_links_resolve_and_a_rerun_sends_nothi
         # --resend sends everything again.
         forced = deliver_week(conf.model_copy(update={"resend": True}), changed, s3_store, PREFIX,
                               backoff=0)  # fmt: skip
-        assert len(forced["sent"]) == 4 and len(inbox.received) == 8
+        assert len(forced["sent"]) == 4
+        assert len(inbox.received) == 8
 
 
 def test_a_failed_send_is_retried_then_reported_never_raised(s3_store: S3Store) -> None:
@@ -208,7 +222,8 @@ def test_a_failed_send_is_retried_then_reported_never_raised(s3_store: S3Store) 
     with smtp_server() as inbox:
         conf = settings(inbox.port, webhook_url=hook.url)
         retry = deliver_week(conf, digest, s3_store, PREFIX, backoff=0)
-    assert len(retry["sent"]) == 3 and retry["unchanged"] == ["webhook"]
+    assert len(retry["sent"]) == 3
+    assert retry["unchanged"] == ["webhook"]
     assert len(inbox.received) == 3
 
 
@@ -219,9 +234,11 @@ def test_credentials_are_used_and_never_in_errors(s3_store: S3Store) -> None:
             inbox.port, smtp_user="rapport", smtp_password="hunter2-secret", send_attempts=1
         )
         summary = deliver_week(conf, digest, s3_store, PREFIX, backoff=0)
-    assert summary["failed"] and not inbox.received
+    assert summary["failed"]
+    assert not inbox.received
     blob = json.dumps(summary) + s3_store.get(record_key("scorecards", WEEK)).decode()
-    assert "hunter2" not in blob and "hunter2" not in repr(conf)
+    assert "hunter2" not in blob
+    assert "hunter2" not in repr(conf)
 
 
 def test_failed_week_notifies_operations(s3_store: S3Store) -> None:
@@ -229,7 +246,8 @@ def test_failed_week_notifies_operations(s3_store: S3Store) -> None:
         conf = settings(inbox.port, ops_email="ops@acme.test")
         assert notify_failure(conf, WEEK, RuntimeError("listing s3://b: bucket does not exist"))
     (msg,) = inbox.to("ops@acme.test")
-    assert WEEK in msg["Subject"] and "bucket does not exist" in msg.get_content()
+    assert WEEK in msg["Subject"]
+    assert "bucket does not exist" in msg.get_content()
     assert not notify_failure(settings(free_port()), WEEK, RuntimeError("x"))  # no ops address
 
 
@@ -250,8 +268,10 @@ def test_settings_read_smtp_from_the_environment(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("RAPPORT_SMTP_PASSWORD", "s3cret")
     monkeypatch.setenv("RAPPORT_RECIPIENTS", '{"Billing": "lead@acme.test"}')
     conf = Settings()
-    assert conf.smtp_host == "smtp.acme.test" and conf.recipients == {"Billing": "lead@acme.test"}
-    assert conf.smtp_password is not None and "s3cret" not in repr(conf)
+    assert conf.smtp_host == "smtp.acme.test"
+    assert conf.recipients == {"Billing": "lead@acme.test"}
+    assert conf.smtp_password is not None
+    assert "s3cret" not in repr(conf)
     assert conf.smtp_password.get_secret_value() == "s3cret"
     # What Prefect stores as a flow run's parameters (JSON) keeps the secret out.
     assert "s3cret" not in json.dumps(conf.model_dump(mode="json"))
@@ -312,7 +332,8 @@ def test_smtp_login_with_credentials_from_settings(s3_store: S3Store) -> None:
         assert len(deliver_week(good, digest, s3_store, PREFIX, backoff=0)["sent"]) == 2
     finally:
         controller.stop()
-    assert logins[0] == (b"rapport", b"s3cret") and len(inbox.received) == 2
+    assert logins[0] == (b"rapport", b"s3cret")
+    assert len(inbox.received) == 2
 
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
@@ -392,5 +413,7 @@ def test_starttls_then_login_and_the_server_certificate_is_verified(
         failed = deliver_week(untrusted, digest, s3_store, PREFIX, backoff=0)["failed"]
     finally:
         controller.stop()
-    assert logins == [b"rapport", b"rapport"] and len(inbox.received) == 2
-    assert len(failed) == 2 and all("SSLCertVerificationError" in f["error"] for f in failed)
+    assert logins == [b"rapport", b"rapport"]
+    assert len(inbox.received) == 2
+    assert len(failed) == 2
+    assert all("SSLCertVerificationError" in f["error"] for f in failed)

@@ -92,25 +92,30 @@ def test_implicit_tls_with_a_ca_file_logs_in_and_never_logs_the_password(
         )  # fmt: skip
         sent = deliver_week(conf, digest, s3_store, PREFIX, backoff=0)
         assert sorted(sent["sent"]) == ["lead.billing@acme.test", "lead.travel@acme.test"]
-        assert inbox.tls == [True, True] and inbox.logins == [b"rapport", b"rapport"]
+        assert inbox.tls == [True, True]
+        assert inbox.logins == [b"rapport", b"rapport"]
 
         # Not trusted without the CA file (the system's CAs do not know it): reported, unsent.
         untrusted = conf.model_copy(update={"smtp_ca_file": None, "resend": True})
         failed = deliver_week(untrusted, digest, s3_store, PREFIX, backoff=0)["failed"]
-        assert len(failed) == 2 and all("SSLCertVerificationError" in f["error"] for f in failed)
+        assert len(failed) == 2
+        assert all("SSLCertVerificationError" in f["error"] for f in failed)
 
         # A wrong password: refused once, reported without either password.
         wrong = conf.model_copy(
             update={"smtp_password": SecretStr("wrong-" + PASSWORD), "resend": True}
         )
         refused = deliver_week(wrong, digest, s3_store, PREFIX, backoff=0)["failed"]
-        assert len(refused) == 2 and all("authentication failed" in f["error"] for f in refused)
+        assert len(refused) == 2
+        assert all("authentication failed" in f["error"] for f in refused)
 
         # A client that does not speak TLS first gets nowhere.
         with pytest.raises((smtplib.SMTPServerDisconnected, OSError)):
             smtplib.SMTP("127.0.0.1", inbox.port, timeout=2).ehlo()
     assert len(inbox.received) == 2
     logged = client_lines(caplog) + "\n".join(capfd.readouterr())
-    assert "SSLCertVerificationError" in logged and "authentication failed" in logged
+    assert "SSLCertVerificationError" in logged
+    assert "authentication failed" in logged
     for secret in (PASSWORD, base64.b64encode(PASSWORD.encode()).decode()):
-        assert secret not in logged and secret not in str(refused) + str(failed)
+        assert secret not in logged
+        assert secret not in str(refused) + str(failed)

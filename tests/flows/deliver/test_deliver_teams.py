@@ -90,7 +90,8 @@ def test_each_manager_gets_their_teams_summary_and_lines_only(
     with smtp_server() as inbox:
         conf = settings(inbox.port, MANAGERS)
         summary = deliver_week(conf, digest, s3_store, PREFIX, backoff=0)
-        assert sorted(summary["sent"]) == sorted(MANAGERS.values()) and not summary["failed"]
+        assert sorted(summary["sent"]) == sorted(MANAGERS.values())
+        assert not summary["failed"]
         for team, address in MANAGERS.items():
             (msg,) = inbox.to(address)
             other = next(t for t in PEOPLE if t != team)
@@ -109,7 +110,8 @@ def test_each_manager_gets_their_teams_summary_and_lines_only(
             moved = body.split("Who moved:")[1].split("Flagged")[0]
             flagged = body.split("Flagged:")[1].split("Files")[0]
             mover, loser = ("a-001", "up") if team == "Billing" else ("t-102", "down")
-            assert mover in moved and f"vs last week: {loser} " in moved
+            assert mover in moved
+            assert f"vs last week: {loser} " in moved
             assert "more than the noise" in moved
             assert PEOPLE[team][3] in flagged  # the weak agent of the team
 
@@ -154,6 +156,7 @@ def test_a_manager_of_every_team_gets_the_weeks_summary(
                      PREFIX, backoff=0)  # fmt: skip
     (msg,) = inbox.to(boss)
     files = {str(a.get_filename()): a.get_content() for a in msg.iter_attachments()}
-    assert len(files) == 5 and TEAM_SUMMARY_FILE in files
+    assert len(files) == 5
+    assert TEAM_SUMMARY_FILE in files
     text = pdf_text(files[TEAM_SUMMARY_FILE])
     assert all(who in text for names in PEOPLE.values() for who in names)

@@ -83,7 +83,8 @@ def test_the_weeks_delivery_reads_the_roster_and_lists_who_has_nobody(s3_store: 
         "rosters/roster.csv line 7",
     ]
     record = json.loads(s3_store.get(record_key("scorecards", WEEK)))
-    assert record["no_recipient"] == ["a-4"] and len(record["recipient_problems"]) == 2
+    assert record["no_recipient"] == ["a-4"]
+    assert len(record["recipient_problems"]) == 2
 
 
 def test_roster_columns_name_the_recipient_columns(s3_store: S3Store) -> None:
@@ -103,7 +104,8 @@ def test_a_roster_without_recipient_columns_is_no_error_but_a_recipients_file_is
 ) -> None:
     s3_store.put("rosters/roster.csv", b"contact_id,agent_id,team\nc-1,a-1,Billing\n", "text/csv")
     table = configured_recipients(s3_settings(s3_store), s3_store)
-    assert table.managers == {} and table.problems == ()
+    assert table.managers == {}
+    assert table.problems == ()
     with pytest.raises(ValueError, match=r"^rosters/roster\.csv: no manager_email or agent_email"):
         configured_recipients(s3_settings(s3_store, recipients_file="rosters/roster.csv"), s3_store)
 

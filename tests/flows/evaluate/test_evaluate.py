@@ -50,7 +50,8 @@ CS_EVAL = DEFAULT_CS_DEV.parent.parent / "tools" / "cs_eval.py"
 def test_binary_metrics() -> None:
     m = binary_metrics([True, True, False, False], [True, False, False, False])
     assert m.accuracy == 0.75
-    assert m.labelled == 2 and m.predicted == 1
+    assert m.labelled == 2
+    assert m.predicted == 1
     assert m.macro_f1 == pytest.approx((2 / 3 + 0.8) / 2)
 
 
@@ -252,7 +253,8 @@ def test_synthetic_slice_figures_by_hand() -> None:
     w = s["warmth"].checks
     assert (w.n, w.tp, w.fp, w.fn, w.tn) == (7, 3, 1, 0, 3)
     assert (w.precision, w.recall) == (0.75, 1.0)
-    assert w.f1 == pytest.approx(6 / 7) and w.macro_f1 == pytest.approx(6 / 7)
+    assert w.f1 == pytest.approx(6 / 7)
+    assert w.macro_f1 == pytest.approx(6 / 7)
     # next_step: t2.1 found, t4.1 missed
     n = s["next_step"].checks
     assert (n.tp, n.fn, n.fp, n.tn) == (1, 1, 0, 5)
@@ -280,7 +282,8 @@ def test_synthetic_slice_figures_by_hand() -> None:
     # both call an opportunity in t1 (shown, level 1) and t3 (missed, level 0)
     e = ct.empathy_shown
     assert (e.n, e.tp, e.tn, e.kappa) == (2, 1, 1, 1.0)
-    assert ct.levels["empathy"].n == 2 and ct.levels["empathy"].rho is None
+    assert ct.levels["empathy"].n == 2
+    assert ct.levels["empathy"].rho is None
     # compassion (90,2) (85,2) (40,1) (60,1) (70,0): ranks [4,3,0,1,2] and [3.5,3.5,1.5,1.5,0]
     assert ct.levels["compassion"].n == 5
     assert ct.levels["compassion"].rho == pytest.approx(2 / math.sqrt(10))
@@ -290,13 +293,15 @@ def test_synthetic_slice_figures_by_hand() -> None:
     targets = r.targets()
     assert targets["opportunity_kappa"] is False  # 0.615 < 0.7
     assert targets["empathy_shown_kappa"] is True
-    assert targets["compassion_spearman"] is True and targets["hospitality_spearman"] is True
+    assert targets["compassion_spearman"] is True
+    assert targets["hospitality_spearman"] is True
     assert targets["apology"] is True  # 1.0, above the keyword rule's 0.844
     assert targets["next_step"] is False  # 0.788
     assert set(SIGNAL_TARGETS) <= set(targets)
 
     table = cs_dev_report(r)
-    assert "customer_distress" in table and "opportunity kappa" in table
+    assert "customer_distress" in table
+    assert "opportunity kappa" in table
     assert re.search(r"apology .* 1\.000 +0\.844 +0\.95 & > keyword +met", table)
     assert re.search(r"opportunity kappa +5 +0\.615 +0\.70 +not met", table)
 
@@ -400,8 +405,10 @@ def test_eval_command_prints_both_tables(data: tuple[Path, Path]) -> None:
     assert "cs-dev: 6 threads (6 scored), 14 turns" in out
     for signal in LABELLED:
         assert re.search(rf"^{signal} ", out, re.M), signal
-    assert "hospitality Spearman" in out and "targets met:" in out
-    assert "EPITOME" in out and "explores" in out.split("EPITOME")[1]
+    assert "hospitality Spearman" in out
+    assert "targets met:" in out
+    assert "EPITOME" in out
+    assert "explores" in out.split("EPITOME")[1]
 
 
 def test_eval_command_json_and_voice(data: tuple[Path, Path]) -> None:
@@ -426,7 +433,8 @@ def test_missing_data_is_named(
     args = {"--cs-dev": str(cs), "--epitome": str(ep), flag: str(missing)}
     assert main([a for kv in args.items() for a in kv]) == 2
     err = capsys.readouterr().err
-    assert str(missing) in err and flag in err
+    assert str(missing) in err
+    assert flag in err
 
 
 def test_cs_dev_folder_without_labels_is_named(tmp_path: Path) -> None:

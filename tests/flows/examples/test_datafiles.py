@@ -66,7 +66,9 @@ def test_the_teams_agree_across_files() -> None:
 
 
 def test_the_loaded_data_is_typed_and_complete() -> None:
-    assert len(PERSONAS) == 8 and len(PROBLEMS) >= 20 and len(REQUESTS) >= 10
+    assert len(PERSONAS) == 8
+    assert len(PROBLEMS) >= 20
+    assert len(REQUESTS) >= 10
     assert all(isinstance(b, tuple) for b in (PHRASES.distress, PROBLEMS[0].opening))
     assert PHRASES.generic_qa[0] == (
         "Will I get something in writing?",

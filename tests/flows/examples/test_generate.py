@@ -117,7 +117,8 @@ def test_every_contact_starts_inside_its_iso_week(iso: str) -> None:
     monday = week_start(iso)
     contacts = generate_week(iso, n_agents=3)
     for c in contacts:
-        assert c.started_at is not None and c.started_at.tzinfo is not None
+        assert c.started_at is not None
+        assert c.started_at.tzinfo is not None
         assert monday <= c.started_at < monday + timedelta(days=7)
         assert c.started_at.isocalendar()[:2] == monday.isocalendar()[:2]
 
@@ -140,7 +141,8 @@ def test_contact_shape(week: list[Contact]) -> None:
     assert len({c.contact_id for c in week}) == len(week)
     for c in week:
         assert 6 <= len(c.turns) <= 20, c.contact_id
-        assert c.channel in ("voice", "chat") and c.language == "en"
+        assert c.channel in ("voice", "chat")
+        assert c.language == "en"
         speakers = {t.speaker for t in c.turns}
         assert {"agent", "customer"} <= speakers <= {"agent", "customer", "system"}
         assert all(t.text.strip() and "{" not in t.text for t in c.turns)
@@ -184,7 +186,8 @@ def test_personas_and_teams(week: list[Contact]) -> None:
         assert (c.agent_name, c.team) == (p.name, p.team)
     known = set(CRITERIA) | set(SIGNALS) | {"overall"}
     for p in PERSONAS:
-        assert p.description and set(p.expect) <= set(EXPECT_KEYS)
+        assert p.description
+        assert set(p.expect) <= set(EXPECT_KEYS)
         assert all(name in known for names in p.expect.values() for name in names)
 
 
@@ -242,7 +245,9 @@ def test_pii_is_in_a_few_customer_turns_only(week: list[Contact]) -> None:
                 assert _luhn_ok(number), number
     assert 8 <= len(with_pii) <= len(week) // 4
     texts = " ".join(t.text for c in week for t in c.turns)
-    assert CARD.search(texts) and EMAIL.search(texts) and PHONE.search(texts)
+    assert CARD.search(texts)
+    assert EMAIL.search(texts)
+    assert PHONE.search(texts)
 
 
 @pytest.mark.parametrize("bad", ["2026-47", "2026-W5", "2025-W53", "W47", ""])
@@ -364,7 +369,8 @@ def test_large_week_frames_shape_and_schema(large: tuple[pl.DataFrame, pl.DataFr
 
 def test_large_week_is_deterministic_and_varied(large: tuple[pl.DataFrame, pl.DataFrame]) -> None:
     contacts, turns = large_week_frames(WEEK, 30, 900, seed=3)
-    assert contacts.equals(large[0]) and turns.equals(large[1])
+    assert contacts.equals(large[0])
+    assert turns.equals(large[1])
     agent_text = (
         turns.filter(pl.col("speaker") == "agent")
         .group_by("contact_id")

@@ -35,7 +35,8 @@ def test_ctr_stream_concatenated_and_lines_with_a_broken_tail() -> None:
     assert attribution.by_contact["arn-only"].agent_id == "9f9f-agent"
     assert attribution.by_contact["arn-only"].team == "Billing"
     assert "no-agent-1" not in attribution.by_contact
-    assert len(attribution.problems) == 1 and "malformed" in attribution.problems[0]
+    assert len(attribution.problems) == 1
+    assert "malformed" in attribution.problems[0]
 
 
 def test_ctr_gzip_and_json_array() -> None:
@@ -79,7 +80,8 @@ def test_roster_with_custom_columns() -> None:
 
 def test_roster_without_agent_column_is_reported() -> None:
     roster = attribution_from_roster_csv(b"foo,bar\n1,2\n")
-    assert roster.by_contact == {} and "agent_id" in roster.problems[0]
+    assert roster.by_contact == {}
+    assert "agent_id" in roster.problems[0]
 
 
 def test_merge_roster_wins_for_name_and_team_ctr_for_agent() -> None:
@@ -185,4 +187,5 @@ def test_roster_and_contact_record_ids_are_validated_like_transcript_ids() -> No
         )
     )
     assert list(ctr.by_contact) == ["c4"]
-    assert len(ctr.problems) == 3 and all(p.endswith("; skipped") for p in ctr.problems)
+    assert len(ctr.problems) == 3
+    assert all(p.endswith("; skipped") for p in ctr.problems)

@@ -126,7 +126,8 @@ def test_attribution_fills_agents_and_puts_the_unattributed_last(store: LocalSto
     assert got.contacts["contact_id"].to_list()[-1] == "c8"
     assert rows["c8"]["agent_id"] is None
     turn_agents = dict(got.turns.select("contact_id", "agent_id").unique().iter_rows())
-    assert turn_agents["c9"] == "a-9" and turn_agents["c8"] is None
+    assert turn_agents["c9"] == "a-9"
+    assert turn_agents["c8"] is None
 
 
 def test_a_record_parser_still_works(store: LocalStore) -> None:
@@ -137,9 +138,11 @@ def test_a_record_parser_still_works(store: LocalStore) -> None:
 
 def test_merge_and_empty_shards() -> None:
     empty = load_objects(LocalStore(Path("/nonexistent")), [], max_bytes=MAX)
-    assert empty.contacts.is_empty() and empty.turns.is_empty()
+    assert empty.contacts.is_empty()
+    assert empty.turns.is_empty()
     merged = merge_shards([empty, empty])
-    assert merged.turns.schema == empty.turns.schema and not merged.quarantined
+    assert merged.turns.schema == empty.turns.schema
+    assert not merged.quarantined
 
 
 @pytest.mark.parametrize("n", [0, 1, 15, 16, 17, 1000])
@@ -404,7 +407,8 @@ def _check_week(data: bytes, key: str) -> None:
     if shard.contacts.filter(pl.col("source_key") == key).is_empty():
         assert set(mine["state"]) == {"quarantined"}
     for reason in mine.filter(pl.col("state") == "quarantined")["reason"]:
-        assert reason.strip() and "\n" not in reason
+        assert reason.strip()
+        assert "\n" not in reason
         assert not reason.startswith(INTERNAL_ERROR), reason
 
 

@@ -57,14 +57,16 @@ def test_serve_without_a_server_starts_one_whose_scheduler_plans_the_runs(tmp_pa
 
     out = serve.output
     assert status == 0, out
-    assert "ephemeral" not in out and "temporary server" not in out, out
+    assert "ephemeral" not in out, out
+    assert "temporary server" not in out, out
     (schedule,) = deployment["schedules"]
     assert (schedule["schedule"]["cron"], schedule["schedule"]["timezone"]) == (
         spec.cron,
         spec.timezone,
     )
     # Runs the server's scheduler made (nobody started them by hand), Mondays 06:00 local.
-    assert runs and all(r["auto_scheduled"] and r["state_type"] == "SCHEDULED" for r in runs)
+    assert runs
+    assert all(r["auto_scheduled"] and r["state_type"] == "SCHEDULED" for r in runs)
     zone = ZoneInfo(spec.timezone)
     first = datetime.fromisoformat(runs[0]["expected_start_time"]).astimezone(zone)
     assert (first.isoweekday(), first.hour, first.minute) == (1, 6, 0)
@@ -87,5 +89,6 @@ def test_serve_refuses_the_worker_deployment_name_before_starting_anything(
     finally:
         serve.stop()
     assert status == 2
-    assert "a worker deployment" in serve.output and "pick another name" in serve.output
+    assert "a worker deployment" in serve.output
+    assert "pick another name" in serve.output
     assert "starting a local Prefect server" not in serve.output

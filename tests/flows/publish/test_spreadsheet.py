@@ -48,4 +48,5 @@ def test_numbers_stay_numbers_and_plain_text_is_untouched() -> None:
     assert back["contact_id"].to_list() == ["c-1", "c-2", None]
     assert back["agent_id"].to_list() == ["a-1", "Ann = Bob", "x@y.example"]
     assert back["team"].to_list() == ["'-ops", "Billing", "'=cmd"]
-    assert back.schema["overall"] == pl.Float64 and back.schema["signals"] == pl.Int64
+    assert back.schema["overall"] == pl.Float64
+    assert back.schema["signals"] == pl.Int64

@@ -89,7 +89,8 @@ def test_agent_behaviour_is_quoted_from_agent_turns_with_whole_words(report: Wee
             for q in _quotes(p):
                 if not q.match:
                     continue
-                assert q.match == q.match.strip() and q.match[0].isalnum(), q
+                assert q.match == q.match.strip(), q
+                assert q.match[0].isalnum(), q
                 assert not (q.before[-1:].isalnum() and q.match[:1].isalnum()), q
                 assert not (q.match[-1:].isalnum() and q.after[:1].isalnum()), q
                 assert not (q.match[-1:].isalnum() and q.after[:1] in "'’" and q.after[1:2]), q
@@ -101,19 +102,21 @@ def test_every_rendered_card_states_its_basis_bands_and_how_sure(
 ) -> None:
     for card in _cards(report):
         text = texts[card.agent_id]
-        assert card.rests_on in text and re.match(
-            r"5 contacts, \d+ with an upset customer", card.rests_on
-        )
-        assert card.band is not None and card.band.upper() in text.upper()
+        assert card.rests_on in text
+        assert re.match(r"5 contacts, \d+ with an upset customer", card.rests_on)
+        assert card.band is not None
+        assert card.band.upper() in text.upper()
         assert card.overall_interval is not None
         assert f"90% range {card.overall_interval.label()}" in text
         few = [c for c in card.criteria if c.too_few]
         assert text.count(TOO_FEW) == len(few), card.agent_id
         for c in card.criteria:
             if not c.too_few:
-                assert c.interval is not None and c.interval.label() in text
+                assert c.interval is not None
+                assert c.interval.label() in text
         if any(p.context for p in card.coaching.focus):
-            assert "customer, for context" in text and "agent's reply" in text
+            assert "customer, for context" in text
+            assert "agent's reply" in text
 
 
 def test_team_summary_agrees_with_the_cards(report: WeekReport) -> None:
@@ -126,7 +129,8 @@ def test_team_summary_agrees_with_the_cards(report: WeekReport) -> None:
     assert report.team.width_line in text
     for row in report.team.agents:
         card = cards[row.agent_id]
-        assert row.interval == card.overall_interval and row.change_verdict == card.change_verdict
+        assert row.interval == card.overall_interval
+        assert row.change_verdict == card.change_verdict
         assert set(row.too_few) == {
             c.key for c in card.criteria if c.too_few and c.score is not None
         }

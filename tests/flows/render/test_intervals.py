@@ -63,8 +63,10 @@ def test_a_change_inside_the_noise_is_labelled_so_on_the_rendered_card() -> None
     # a-001's week moved 4 points (noise for 6 contacts); a-002's fell from the top (not noise)
     report = _report({"a-001": -4.0, "a-002": 60.0})
     small, big = report.agents
-    assert small.change is not None and round(small.change) == 4
-    assert small.change_verdict == "within_noise" and big.change_verdict == "down"
+    assert small.change is not None
+    assert round(small.change) == 4
+    assert small.change_verdict == "within_noise"
+    assert big.change_verdict == "down"
     small_text = _text(render_scorecard_pdf(small))
     assert f"vs {LAST_WEEK}: within noise" in small_text
     assert "more than the noise" not in small_text
@@ -81,7 +83,8 @@ def test_a_criterion_on_too_few_contacts_shows_words_not_a_number() -> None:
     report = _report({}, copies=1)  # empathy applies in 2 of each agent's 3 contacts
     card = report.agents[0]
     few = [c for c in card.criteria if c.applied < 3]
-    assert few and all(c.too_few and c.interval is None for c in few)
+    assert few
+    assert all(c.too_few and c.interval is None for c in few)
     text = _text(render_scorecard_pdf(card))
     assert text.count(TOO_FEW) >= len(few)
 

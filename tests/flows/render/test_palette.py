@@ -26,7 +26,8 @@ def _palette_colours() -> set[str]:
 
 
 def test_the_palette_is_read_from_style_css() -> None:
-    assert PALETTE["ink"] == "#1d2733" and PALETTE["accent"] == "#1f5a8c"
+    assert PALETTE["ink"] == "#1d2733"
+    assert PALETTE["accent"] == "#1f5a8c"
     assert PALETTE["paper"] == "white"
     css = ":root {\n  /* --ghost: #000; */\n  --a: #123456;\n  --b-c: white\n}\n.x { --d: red; }"
     assert dict(read_palette(css)) == {"a": "#123456", "b-c": "white"}
@@ -41,7 +42,8 @@ def test_charts_define_no_colour_of_their_own() -> None:
     ]
     hexes = [s for s in strings if HEX.search(s)]
     named = [s for s in strings if s.strip("\"'").lower() in CSS4_COLORS]
-    assert hexes == [] and named == []
+    assert hexes == []
+    assert named == []
 
 
 def test_chart_svgs_draw_only_palette_colours() -> None:
@@ -56,7 +58,8 @@ def test_chart_svgs_draw_only_palette_colours() -> None:
     for svg in (trend, lone, spread):
         used = {c.lower() for c in re.findall(r"#[0-9a-fA-F]{6}\b", svg)}
         used |= set(re.findall(r'(?:fill|stroke)="([a-z]+)"', svg)) - {"none"}
-        assert used and used <= _palette_colours(), used - _palette_colours()
+        assert used
+        assert used <= _palette_colours(), used - _palette_colours()
 
 
 def test_stylesheet_and_templates_use_the_palette_only() -> None:
@@ -72,6 +75,7 @@ def test_stylesheet_and_templates_use_the_palette_only() -> None:
 
 def test_the_renderer_serves_the_stylesheet_resolved() -> None:
     css = resolve_vars(STYLESHEET.read_text(encoding="utf-8"), PALETTE)
-    assert "var(--" not in css and ":root" in css  # inline <style> blocks may still use var()
+    assert "var(--" not in css
+    assert ":root" in css
     with pytest.raises(KeyError, match="--nope"):
         resolve_vars(".x { color: var(--nope); }", PALETTE)

@@ -107,7 +107,9 @@ def test_scorecard_sections_and_numbers(
         "how scores are made",
     ):
         assert section in low, section
-    assert card.agent_name in text and agent_id in text and WEEK in text
+    assert card.agent_name in text
+    assert agent_id in text
+    assert WEEK in text
     assert f"{card.overall:.0f}" in text
     assert f"team {card.criteria[0].team_median:.0f}" in text
     for label in ("Empathy", "Compassion", "Sympathy control", "Hospitality"):
@@ -124,8 +126,10 @@ def test_change_and_history_message(pdfs: dict[str, bytes], report: WeekReport) 
     _, dana_text = _text(pdfs["a-001.pdf"])
     _, sam_text = _text(pdfs["a-002.pdf"])
     assert dana.change is not None
-    assert f"+{round(dana.change)}" in dana_text and "vs 2026-W46" in dana_text
-    assert "first week" in sam_text and "No earlier weeks yet" in sam_text
+    assert f"+{round(dana.change)}" in dana_text
+    assert "vs 2026-W46" in dana_text
+    assert "first week" in sam_text
+    assert "No earlier weeks yet" in sam_text
     assert "No earlier weeks yet" not in dana_text
 
 
@@ -133,7 +137,8 @@ def test_pii_masked_in_pdfs(pdfs: dict[str, bytes]) -> None:
     text = " ".join(_text(pdf)[1] for pdf in pdfs.values())
     for raw in (RAW_EMAIL, RAW_CARD, RAW_PHONE, RAW_SPOKEN, "4111"):
         assert raw not in text
-    assert "[card]" in text and "[email]" in text
+    assert "[card]" in text
+    assert "[email]" in text
 
 
 def test_team_summary(pdfs: dict[str, bytes], report: WeekReport) -> None:
@@ -149,7 +154,8 @@ def test_team_summary(pdfs: dict[str, bytes], report: WeekReport) -> None:
         assert section in low, section
     table = text[low.index("agents by overall score") :]
     assert table.index("Dana Cole") < table.index("Sam Reed")
-    assert "in/2026/11/17/bad.json" in text and RAW_EMAIL not in text
+    assert "in/2026/11/17/bad.json" in text
+    assert RAW_EMAIL not in text
     assert f"{report.team.median_overall:.0f}" in text
     assert "missed 2 of 2 empathy opportunities" in text
     assert len(reader.pages) >= 1
@@ -159,12 +165,18 @@ def test_metadata_fonts_and_tags(pdfs: dict[str, bytes]) -> None:
     reader = PdfReader(io.BytesIO(pdfs["a-001.pdf"]))
     meta = reader.metadata
     assert meta is not None
-    assert meta.title and "Dana Cole" in meta.title and WEEK in meta.title
-    assert meta.author and meta.author.startswith("Rapport")
-    assert meta.subject and "scorecard" in meta.subject
-    assert meta.creation_date is not None and meta.creation_date.year == 2026
+    assert meta.title
+    assert "Dana Cole" in meta.title
+    assert WEEK in meta.title
+    assert meta.author
+    assert meta.author.startswith("Rapport")
+    assert meta.subject
+    assert "scorecard" in meta.subject
+    assert meta.creation_date is not None
+    assert meta.creation_date.year == 2026
     root: Any = reader.trailer["/Root"]
-    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"]
     page: Any = reader.pages[0]
     fonts = page["/Resources"]["/Font"]
     for ref in fonts.values():
@@ -200,7 +212,8 @@ def test_hostile_transcript_renders_as_text_and_fetches_nothing(
     card = build(agents=[agent]).agents[0]
     html = render_scorecard_html(card)
     # the highlight starts on the first word, so the escaped "<" may sit just before <mark>
-    assert re.search(r"&lt;(<mark>)?img src=", html) and "<img src=" not in html
+    assert re.search(r"&lt;(<mark>)?img src=", html)
+    assert "<img src=" not in html
     _, text = _text(render_scorecard_pdf(card))
     assert "file:///etc/passwd" in text
     assert f"{base}/x.css" in text
@@ -328,7 +341,8 @@ def test_scorecard_file_names_are_unique_bounded_and_never_the_weeks_own_files()
     own |= {"agents.csv", "agents.pdf"}
     for agent_id, name in zip(ids, names, strict=True):
         assert name not in own
-        assert name.endswith(".pdf") and not name.startswith((".", "-", "~"))
+        assert name.endswith(".pdf")
+        assert not name.startswith((".", "-", "~"))
         assert re.fullmatch(r"[A-Za-z0-9._@+=~-]+", name), name
         assert len(name.encode()) <= 90, (agent_id, name)
         assert scorecard_file_name(agent_id) == name  # stable across calls and runs
@@ -354,7 +368,8 @@ def test_rendering_the_same_week_twice_gives_identical_bytes() -> None:
     assert render_scorecard_pdf(first.agents[0]) == render_scorecard_pdf(second.agents[0])
     assert render_team_summary_pdf(first.team) == render_team_summary_pdf(second.team)
     info = PdfReader(io.BytesIO(render_scorecard_pdf(first.agents[0]))).metadata
-    assert info is not None and str(info["/CreationDate"]).startswith("D:20261123")
+    assert info is not None
+    assert str(info["/CreationDate"]).startswith("D:20261123")
 
 
 def build_without_date() -> WeekReport:
@@ -444,7 +459,9 @@ def test_long_unbroken_words_wrap_inside_the_page() -> None:
     joined = re.sub(r"\s+", "", text)
     # the summary keeps its page budget: a long name, key or reason is cut with an ellipsis
     # (scores.csv, ledger.csv and the manifest keep them whole)
-    assert LONG_TOKEN not in joined and f"{LONG_TOKEN[:20]}" in joined and "…" in joined
+    assert LONG_TOKEN not in joined
+    assert f"{LONG_TOKEN[:20]}" in joined
+    assert "…" in joined
     assert LONG_URL[:30] in joined
 
 
@@ -470,7 +487,8 @@ def test_chinese_text_embeds_a_cjk_font_not_tofu() -> None:
     fonts = _font_names(reader)
     assert any("Noto-Sans-CJK-SC" in name for name in fonts), fonts
     assert any("Liberation-Sans" in name for name in fonts), fonts  # Latin text unchanged
-    assert "张伟" in text and "太让人生气了" in text
+    assert "张伟" in text
+    assert "太让人生气了" in text
 
 
 def test_emoji_embed_the_colour_emoji_font() -> None:
@@ -482,4 +500,5 @@ def test_emoji_embed_the_colour_emoji_font() -> None:
     reader, text = _text(render_scorecard_pdf(build(agents=[agent]).agents[0]))
     fonts = _font_names(reader)
     assert any("Noto-Color-Emoji" in name for name in fonts), fonts
-    assert "Sam 😀 Reed" in text and "furious 😡" in text
+    assert "Sam 😀 Reed" in text
+    assert "furious 😡" in text

@@ -68,9 +68,11 @@ def test_the_budget_holds_at_its_worst() -> None:
     for i in (0, BUDGET_AGENTS - 1):
         assert f"agent-{i:03d}-xx" in text
     assert LONG_NAME[:40] not in text  # cut, with an ellipsis
-    assert "… and 7 more" in text and "ledger.csv and manifest.json" in text
+    assert "… and 7 more" in text
+    assert "ledger.csv and manifest.json" in text
     assert "broken-0.json" in text  # a cut key keeps its file name
-    assert "ATTRIBUTION FILES THAT FAILED" in text.upper() and "stream-2.jsonl.gz" in text
+    assert "ATTRIBUTION FILES THAT FAILED" in text.upper()
+    assert "stream-2.jsonl.gz" in text
 
 
 def test_before_the_budget_long_names_took_more_pages(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,5 +100,7 @@ def test_clip(text: str, limit: int, expected: str) -> None:
 def test_clip_middle_keeps_the_file_name() -> None:
     key = "transcripts/" + "deep/" * 30 + "broken-1.json"
     cut = clip_middle(key, 40)
-    assert len(cut) == 40 and cut.endswith("broken-1.json") and cut.startswith("tran")
+    assert len(cut) == 40
+    assert cut.endswith("broken-1.json")
+    assert cut.startswith("tran")
     assert clip_middle("short/key.json", 40) == "short/key.json"

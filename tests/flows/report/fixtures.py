@@ -84,7 +84,8 @@ def frames(week: str, agents: list[A], rubric: str = "rubric-test-1") -> dict[st
                 **{f"n_{k}": v for k, v in counts.items()},
             }
             if c.language != "en":  # as the checks leave it: no score, no finding, no count
-                assert not c.findings and not applicable
+                assert not c.findings
+                assert not applicable
                 judged = [
                     *CRITERIA,
                     "overall",

@@ -24,7 +24,8 @@ def test_score_table_carries_weights_and_why_each_contact_was_drawn() -> None:
     from checks.rubric.rubric import load_rubric
 
     table = scored_week("2026-W47", load_rubric())[0]
-    assert table["weight"].null_count() == 0 and (table["weight"] >= 1.0).all()
+    assert table["weight"].null_count() == 0
+    assert (table["weight"] >= 1.0).all()
     assert set(table["sampled_because"]) <= {BECAUSE_DISTRESS, BECAUSE_REST, "random draw"}
     assert BECAUSE_DISTRESS in set(table["sampled_because"])
 
@@ -43,7 +44,8 @@ def test_agents_csv_matches_the_cards(report: WeekReport) -> None:
         for c in card.criteria:
             assert row[f"{c.key}_contacts"] == c.applied
             if c.too_few:
-                assert row[c.key] is None and row[f"{c.key}_low"] is None
+                assert row[c.key] is None
+                assert row[f"{c.key}_low"] is None
             else:
                 assert row[c.key] == pytest.approx(c.score)
                 assert row[f"{c.key}_low"] - 1e-9 <= row[c.key] <= row[f"{c.key}_high"] + 1e-9

@@ -66,18 +66,23 @@ def test_cards_headline_and_criteria() -> None:
     report = build()
     dana, sam = report.agents
     assert (dana.agent_name, sam.agent_name) == ("Dana Cole", "Sam Reed")
-    assert dana.contacts_sampled == 3 and dana.week == WEEK
+    assert dana.contacts_sampled == 3
+    assert dana.week == WEEK
     f = frames(WEEK, [strong_agent()])
     assert dana.overall == pytest.approx(f["scores"]["overall"].mean())
     emp = next(c for c in sam.criteria if c.key == "empathy")
     assert emp.score == pytest.approx((20 + 15) / 2)
     assert emp.applied == 2
     assert emp.team_median == pytest.approx(statistics.median([(95 + 88) / 2, 17.5]))
-    assert sam.opportunities.needed_missed == 2 and sam.opportunities.none == 1
-    assert dana.overall is not None and sam.overall is not None
+    assert sam.opportunities.needed_missed == 2
+    assert sam.opportunities.none == 1
+    assert dana.overall is not None
+    assert sam.overall is not None
     assert dana.team_median == pytest.approx(statistics.median([dana.overall, sam.overall]))
-    assert dana.change is None and dana.previous_week is None
-    assert len(dana.trend) == 1 and dana.trend[-1].week == WEEK
+    assert dana.change is None
+    assert dana.previous_week is None
+    assert len(dana.trend) == 1
+    assert dana.trend[-1].week == WEEK
 
 
 def test_change_and_trend_from_history() -> None:
@@ -87,7 +92,8 @@ def test_change_and_trend_from_history() -> None:
     assert dana.change == pytest.approx(dana.overall - 80)  # type: ignore[operator]
     assert len(dana.trend) == 8
     assert [p.week for p in dana.trend][-2:] == ["2026-W46", WEEK]
-    assert sam.change is None and len(sam.trend) == 1
+    assert sam.change is None
+    assert len(sam.trend) == 1
 
 
 def test_history_of_the_same_week_is_ignored() -> None:
@@ -101,7 +107,8 @@ def test_history_of_the_same_week_is_ignored() -> None:
 def test_signals_and_contact_flags() -> None:
     sam = build().agents[1]
     signals = {s.key: s for s in sam.signals}
-    assert signals["broken_record"].value == "3" and signals["broken_record"].flagged
+    assert signals["broken_record"].value == "3"
+    assert signals["broken_record"].flagged
     assert signals["dismissive"].value == "2"
     assert signals["missed_ack"].value == "2"
     assert signals["apologies"].value == f"{3 / 3:.1f}"
@@ -116,10 +123,12 @@ def test_team_summary() -> None:
     assert team.agents[1].change == pytest.approx(team.agents[1].overall - 70)  # type: ignore[operator]
     assert [f.agent_id for f in team.overload_flags] == ["a-002"]
     assert [f.agent_id for f in team.empathy_flags] == ["a-002"]
-    assert team.n_agents == 2 and team.n_contacts == 6
+    assert team.n_agents == 2
+    assert team.n_contacts == 6
     # each agent's empathy rests on 2 contacts: too few to tell, so no agent is placed
     emp = next(d for d in team.distributions if d.key == "empathy")
-    assert emp.values == () and all("empathy" in a.too_few for a in team.agents)
+    assert emp.values == ()
+    assert all("empathy" in a.too_few for a in team.agents)
     assert all(a.criteria["empathy"] is None for a in team.agents)
     host = next(d for d in team.distributions if d.key == "hospitality")
     assert len(host.values) == 2
@@ -133,7 +142,8 @@ def test_published_table_schema_and_masking() -> None:
     f = frames(WEEK, [agent])
     table = published_scores_table(WEEK, f["scores"], f["contacts"])
     assert table.schema == PUBLISHED_SCORES_SCHEMA
-    assert table.height == 3 and set(table["week"]) == {WEEK}
+    assert table.height == 3
+    assert set(table["week"]) == {WEEK}
     assert table["agent_name"].to_list() == ["Dana [card]"] * 3
     assert all(c in table.columns for c in CRITERIA)
     back = build_week_report(
@@ -275,7 +285,8 @@ def test_generated_week_quotes_come_from_the_agents_turns(
             assert list(p.contact_ids) == sorted(set(p.contact_ids))
         for q in quotes:
             aid, speaker, text = turns[(q.contact_id, q.turn)]
-            assert aid == card.agent_id and q.speaker == speaker
+            assert aid == card.agent_id
+            assert q.speaker == speaker
             masked = mask_pii(text)
             for piece in (q.before + q.match + q.after).split("…"):
                 assert piece in masked

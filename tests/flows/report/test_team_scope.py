@@ -51,12 +51,15 @@ def pdf_text(data: bytes) -> str:
 def test_a_team_summary_has_only_its_agents_and_their_numbers(report: WeekReport) -> None:
     week = report.team
     billing = team_summary(report, "Billing")
-    assert billing.scope == "Billing" and week.scope is None
+    assert billing.scope == "Billing"
+    assert week.scope is None
     assert {r.agent_id for r in billing.agents} == {"a-001", "a-002"}
-    assert billing.n_agents == 2 and billing.n_contacts == week.n_contacts // 2
+    assert billing.n_agents == 2
+    assert billing.n_contacts == week.n_contacts // 2
     assert {f.agent_id for f in billing.overload_flags + billing.empathy_flags} == {"a-002"}
     assert {f.agent_id for f in week.overload_flags + week.empathy_flags} == {"a-002", "t-102"}
-    assert billing.team_medians == () and len(week.team_medians) == 2  # no other team's
+    assert billing.team_medians == ()
+    assert len(week.team_medians) == 2
     overall = sorted(r.overall for r in billing.agents if r.overall is not None)
     assert billing.median_overall == pytest.approx(sum(overall) / 2)
     for dist in billing.distributions:
@@ -87,7 +90,8 @@ def test_each_team_summary_pdf_names_only_its_team(report: WeekReport) -> None:
         assert all(who in text for who in people[summary.scope]), name
         assert not any(who in text for who in people[other]), name
         # The quarantined file is the week's, not a team's: counted, not listed.
-        assert "1 of the week's files was quarantined this week" in text and "bad.json" not in text
+        assert "1 of the week's files was quarantined this week" in text
+        assert "bad.json" not in text
     whole = pdf_text(render_team_summary_pdf(report.team))
     assert all(who in whole for names in people.values() for who in names)
     assert "bad.json" in whole
@@ -95,10 +99,12 @@ def test_each_team_summary_pdf_names_only_its_team(report: WeekReport) -> None:
 
 def test_the_week_renders_team_summaries_only_with_several_teams(report: WeekReport) -> None:
     names = pdf_file_names(report)
-    assert set(team_summaries(report)) < set(names) and TEAM_SUMMARY_FILE in names
+    assert set(team_summaries(report)) < set(names)
+    assert TEAM_SUMMARY_FILE in names
     assert len(names) == len(set(names)) == 1 + 2 + 4
     one_team = build()  # Billing only: the week's summary is that team's
-    assert team_summaries(one_team) == {} and team_summary_files(one_team) == {}
+    assert team_summaries(one_team) == {}
+    assert team_summary_files(one_team) == {}
     assert sorted(pdf_file_names(one_team)) == ["a-001.pdf", "a-002.pdf", TEAM_SUMMARY_FILE]
 
 
@@ -109,7 +115,8 @@ def test_the_week_renders_team_summaries_only_with_several_teams(report: WeekRep
 def test_team_summary_file_names_are_bounded_and_never_a_scorecards(team: str) -> None:
     name = team_summary_file_name(team)
     assert re.fullmatch(r"team-summary~[A-Za-z0-9][A-Za-z0-9._@+=-]*~[0-9a-f]{12}\.pdf", name)
-    assert len(name.encode()) <= 110 and is_summary_file(name)
+    assert len(name.encode()) <= 110
+    assert is_summary_file(name)
     assert name not in {scorecard_file_name(team), scorecard_file_name(name[:-4])}
     assert not is_summary_file(scorecard_file_name(team))
     assert not is_summary_file(scorecard_file_name("team-summary"))

@@ -33,7 +33,8 @@ def test_results_come_in_order_with_progress_while_calls_are_still_waiting() -> 
 
     with IOThreads(4) as pool:
         assert pool.map(work, [0, 1, 2, 3, 4], progress, every=0.2) == [0, 1, 4, 9, 16]
-    assert seen and seen[0] == (4, 5)
+    assert seen
+    assert seen[0] == (4, 5)
 
 
 def test_an_error_is_raised_at_once_while_another_call_is_stuck() -> None:
@@ -69,7 +70,8 @@ def test_a_stop_ends_the_wait_of_any_thread_within_a_poll() -> None:
     time.sleep(0.3)
     assert stopping(KeyboardInterrupt())  # the main thread saw Ctrl+C
     thread.join(2)
-    assert not thread.is_alive() and len(outcome) == 1
+    assert not thread.is_alive()
+    assert len(outcome) == 1
     stuck.set()
 
 

@@ -32,8 +32,12 @@ def test_rapport_records_and_their_tracebacks_are_masked() -> None:
     except ValueError:
         logger.exception("run %s failed", RUN_ID)
     out = stream.getvalue()
-    assert "5551234567" not in out and "jo.doe" not in out and "john dot doe" not in out
-    assert "[phone]" in out and "[email]" in out and "ValueError" in out
+    assert "5551234567" not in out
+    assert "jo.doe" not in out
+    assert "john dot doe" not in out
+    assert "[phone]" in out
+    assert "[email]" in out
+    assert "ValueError" in out
     assert RUN_ID in out
 
 

@@ -75,7 +75,8 @@ def test_picks_come_from_the_contacts_not_sampled_and_say_so_in_the_ledger() -> 
         sample_size=5,
     )
     picked = with_coaching_picks(selection, contacts, turns, load_rubric(), WEEK, 2)
-    assert picked.picks is not None and picked.picks.height == 2
+    assert picked.picks is not None
+    assert picked.picks.height == 2
     sampled = set(selection.sampled["contact_id"])
     assert not set(picked.picks["contact_id"]) & sampled
     states = dict(picked.ledger.select("contact_id", "state").iter_rows())
@@ -96,7 +97,8 @@ def test_picks_are_listed_apart_and_change_no_number(
     plain, picked = reports
     assert plain.team.n_contacts == picked.team.n_contacts
     for a, b in zip(plain.agents, picked.agents, strict=True):
-        assert not a.coaching_picks and len(b.coaching_picks) == 2
+        assert not a.coaching_picks
+        assert len(b.coaching_picks) == 2
         assert (a.overall, a.overall_interval, a.criteria) == (
             b.overall,
             b.overall_interval,
@@ -111,6 +113,8 @@ def test_the_card_shows_the_picks_with_why(reports: tuple[WeekReport, WeekReport
     card = reports[1].agents[0]
     pages = PdfReader(io.BytesIO(render_scorecard_pdf(card))).pages
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in pages))
-    assert "PICKED FOR COACHING" in text.upper() and "never counted in a score above" in text
+    assert "PICKED FOR COACHING" in text.upper()
+    assert "never counted in a score above" in text
     for row in card.coaching_picks:
-        assert row.contact_id in text and row.why in text
+        assert row.contact_id in text
+        assert row.why in text

@@ -101,7 +101,8 @@ def test_sampled_turns_without_duplicates() -> None:
     assert sampled_turns(contacts, turns, contacts) is turns  # all sampled: no copy
     some = contacts.filter(pl.col("contact_id").is_in(["c1", "c3"]))
     got = sampled_turns(contacts, turns, some)
-    assert sorted(set(got["contact_id"])) == ["c1", "c3"] and got.height == 4
+    assert sorted(set(got["contact_id"])) == ["c1", "c3"]
+    assert got.height == 4
 
 
 def test_week_bounds_in_any_zone_meet_utc_timestamps() -> None:

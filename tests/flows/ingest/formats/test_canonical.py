@@ -55,7 +55,8 @@ def test_clean_file_reads_by_columns_with_every_turn() -> None:
     (first, turns), (second, _) = result.contacts
     assert turns.speaker == ["agent", "customer", "system"]
     assert turns.begin_ms == [0, 1000, None]
-    assert first.source_key == KEY and second.agent_name is None
+    assert first.source_key == KEY
+    assert second.agent_name is None
 
 
 @pytest.mark.parametrize(
@@ -91,7 +92,8 @@ def test_a_bad_line_is_quarantined_with_the_full_readers_reason(
     assert [c.contact_id for c, _ in result.contacts] == ["ok"]
     (problem,) = result.problems
     # a line that breaks the format is named by line, one that fails validation by contact id
-    assert problem.key in (f"{KEY}#L2", f"{KEY}#c-1") and reason_part in problem.reason
+    assert problem.key in (f"{KEY}#L2", f"{KEY}#c-1")
+    assert reason_part in problem.reason
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,8 @@ def test_published_voice_examples_read_roles_order_and_text(
     begins = [t.begin_ms for t in contact.turns]
     assert begins == sorted(begins)
     # the last two turns overlap in time: ordered by their start
-    assert contact.turns[-2].end_ms is not None and contact.turns[-1].begin_ms is not None
+    assert contact.turns[-2].end_ms is not None
+    assert contact.turns[-1].begin_ms is not None
 
 
 def test_redacted_example_keeps_pii_masks(shared_example: Reader) -> None:
@@ -78,7 +79,8 @@ def test_published_chat_example(shared_example: Reader) -> None:
     mislabelled = next(t for t in contact.turns if t.text.startswith("It's just too bad."))
     assert mislabelled.speaker == "agent"
     begins = [t.begin_ms for t in contact.turns]
-    assert all(b is not None for b in begins) and begins == sorted(begins)  # type: ignore[type-var,unused-ignore]
+    assert all(b is not None for b in begins)
+    assert begins == sorted(begins)
 
 
 CHAT_REDACTED_KEY = (
@@ -103,7 +105,8 @@ def test_redacted_chat_reads_roles_from_its_turns(shared_example: Reader) -> Non
         CHAT_REDACTED_KEY, _as_amazon_redacts_chat(shared_example("contact-lens-chat.json"))
     )
     assert [(t.speaker, t.text) for t in redacted.turns] == [(t.speaker, t.text) for t in raw.turns]
-    assert redacted.contact_id == raw.contact_id and redacted.channel == "chat"
+    assert redacted.contact_id == raw.contact_id
+    assert redacted.channel == "chat"
 
 
 def test_a_turn_with_no_role_anywhere_is_still_refused() -> None:

@@ -56,7 +56,8 @@ def _dump(doc: object) -> bytes:
 def test_detects_format_by_content(key: str, data: bytes, channel: str | None) -> None:
     result = parse_file(key, data)
     assert result.problems == []
-    assert result.contacts and all(c.channel == channel for c in result.contacts)
+    assert result.contacts
+    assert all(c.channel == channel for c in result.contacts)
     assert {t.speaker for c in result.contacts for t in c.turns} == {"agent", "customer"}
 
 
