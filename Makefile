@@ -20,8 +20,9 @@ setup:
 demo: setup
 	$(RUN) rapport demo
 
+# Everything, with line coverage of checks/ and flows/ and its floor (pyproject.toml).
 test: setup
-	$(RUN) pytest -q
+	$(RUN) pytest -q --cov --cov-report=term:skip-covered
 
 # The inner loop: everything but the end-to-end runs (real servers) and the lint/type gates.
 test-fast: setup
