@@ -1,0 +1,7 @@
+"""Fixtures for the command tests: the eval data folders come from the eval tests."""
+
+from __future__ import annotations
+
+from tests.flows.evaluate.fixtures import data
+
+__all__ = ["data"]
