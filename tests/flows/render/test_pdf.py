@@ -31,14 +31,16 @@ from flows.render.pdf import (
 )
 from flows.report.model import WeekReport
 from tests.flows.report.fixtures import (
+    NAMES,
     RAW_CARD,
     RAW_EMAIL,
     RAW_PHONE,
     RAW_SPOKEN,
+    WEEK,
+    build,
     history_table,
     weak_agent,
 )
-from tests.flows.report.test_model import NAMES, WEEK, build
 from tests.support.manifests import bare_manifest
 
 

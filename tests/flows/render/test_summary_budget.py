@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from flows.render.pdf import render_team_summary_pdf
 from flows.render.summary_budget import BUDGET_AGENTS, FILES_LISTED, clip, clip_middle
 from flows.report.model import AgentFlag, TeamAgentRow, TeamSummary
-from tests.flows.report.test_model import build
+from tests.flows.report.fixtures import build
 
 LONG_NAME = "Maximiliana Alexandrovna Konstantinopoulou-Vanderbilt de la Fuente y Ortega " * 3
 LONG_TEAM = "Accounts Receivable & Collections, EMEA North and Nordics (second line)"

@@ -9,7 +9,9 @@ import polars as pl
 
 from checks.criteria.results import FINDINGS_SCHEMA, SCORES_SCHEMA
 from checks.transcripts.transcript import CONTACTS_SCHEMA, CRITERIA, SIGNALS, TURNS_SCHEMA
-from flows.report.scores_table import PUBLISHED_SCORES_SCHEMA, week_bounds
+from flows.report.build import build_week_report
+from flows.report.model import WeekReport
+from flows.report.scores_table import PUBLISHED_SCORES_SCHEMA, published_scores_table, week_bounds
 
 RAW_EMAIL = "jo.bloggs@example.org"
 RAW_PHONE = "(555) 201-3344"
@@ -301,3 +303,25 @@ def history_table(
                 }
             )
     return pl.DataFrame(rows, schema=PUBLISHED_SCORES_SCHEMA)
+
+
+WEEK = "2026-W47"
+
+
+NAMES = {"a-001": ("Dana Cole", "Billing"), "a-002": ("Sam Reed", "Billing")}
+
+
+def build(history: pl.DataFrame | None = None, agents: list[A] | None = None) -> WeekReport:
+    """The week's report of the given agents (the strong and the weak one by default)."""
+    f = frames(WEEK, agents or [strong_agent(), weak_agent()])
+    return build_week_report(
+        week=WEEK,
+        table=published_scores_table(WEEK, f["scores"], f["contacts"]),
+        findings=f["findings"],
+        history=history if history is not None else PUBLISHED_SCORES_SCHEMA.to_frame(),
+        quarantined=[("in/2026/11/17/bad.json", f"bad JSON near {RAW_EMAIL}")],
+        rubric_version="rubric-test-1",
+        code_version="0.1.0",
+        turns=f["turns"],
+        generated_at=datetime(2026, 11, 23, 6, tzinfo=UTC),
+    )

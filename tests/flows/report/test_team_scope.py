@@ -19,8 +19,7 @@ from flows.report.file_names import (
 )
 from flows.report.model import WeekReport
 from flows.report.team_scope import team_summaries, team_summary, team_summary_files
-from tests.flows.report.fixtures import A, strong_agent, weak_agent
-from tests.flows.report.test_model import build
+from tests.flows.report.fixtures import A, build, strong_agent, weak_agent
 
 
 def moved_to(agent: A, agent_id: str, name: str, team: str) -> A:
