@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,17 @@ def test_broken_config_file_names_the_file(tmp_path: Path) -> None:
     config.write_text("bucket = [")
     with pytest.raises(ValueError, match=r"bad\.toml"):
         load_settings(config)
+
+
+def test_settings_read_smtp_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RAPPORT_SMTP_HOST", "smtp.acme.test")
+    monkeypatch.setenv("RAPPORT_SMTP_PASSWORD", "s3cret")
+    monkeypatch.setenv("RAPPORT_RECIPIENTS", '{"Billing": "lead@acme.test"}')
+    conf = Settings()
+    assert conf.smtp_host == "smtp.acme.test"
+    assert conf.recipients == {"Billing": "lead@acme.test"}
+    assert conf.smtp_password is not None
+    assert "s3cret" not in repr(conf)
+    assert conf.smtp_password.get_secret_value() == "s3cret"
+    # What Prefect stores as a flow run's parameters (JSON) keeps the secret out.
+    assert "s3cret" not in json.dumps(conf.model_dump(mode="json"))

@@ -13,7 +13,7 @@ from flows.deliver.roster import configured_recipients, read_recipient_table
 from flows.deliver.week import record_key
 from flows.pipeline.tasks import deliver
 from flows.stores.s3 import S3Store
-from tests.flows.deliver.test_deliver import WEEK, publish_week
+from tests.flows.deliver.fixtures import WEEK, publish_week
 from tests.support.smtp import smtp_server
 
 # Semicolons, a BOM and header names in the roster's own spelling; a-1's contact rows repeat

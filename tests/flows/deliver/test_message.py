@@ -7,8 +7,9 @@ from dataclasses import replace
 import pytest
 
 from flows.deliver import message
-from flows.deliver.message import body_lines, change_phrase
-from flows.deliver.recipients import AgentLine, Packet, WeekDigest, movers
+from flows.deliver.message import body_lines, build_email, change_phrase, chat_post, failure_email
+from flows.deliver.recipients import AgentLine, Packet, WeekDigest, movers, plan
+from tests.flows.deliver.fixtures import AGENTS, WEEK, attachments, pdf, texts
 
 
 def line(overall: float | None, change: float | None, agent_id: str = "a-1") -> AgentLine:
@@ -75,3 +76,33 @@ def test_a_change_reads_as_the_scorecard_says_and_only_real_moves_are_news(
     agent = replace(line(70.0, change), change_verdict=verdict, change_text=text)
     assert change_phrase(agent) == f"70 ({phrase})"
     assert (movers([agent]) == [agent]) is moved
+
+
+def test_message_bodies_say_who_moved_and_who_is_flagged_without_raw_pii() -> None:
+    leaky = AgentLine(
+        "a-9", "Jo jo@customer.example", "Billing", 50.0, -20.0,
+        ("quoted +44 7700 900123 at a customer",), "a-9.pdf",
+    )  # fmt: skip
+    (packet,), _ = plan([leaky, *AGENTS[:2]], {"Billing": "lead@x"}, {})
+    digest = WeekDigest(WEEK, "Mon 16 – Sun 22 Nov 2026", (leaky, *AGENTS[:2]), {})
+    data = {n: pdf(n) for n in packet.files()}
+    msg = build_email(packet, digest, sender="r@x", qa_contact="qa@x", attachments=data, links={})
+    plain, html = texts(msg)
+    for body in (plain, html):
+        assert "jo@customer.example" not in body
+        assert "7700" not in body
+        assert "Who moved" in body
+        assert "Flagged" in body
+        assert "qa@x" in body
+    assert "a-1" in plain.split("Who moved:")[1].split("Flagged")[0]  # -12 points
+    assert "a-2" not in plain.split("Who moved:")[1].split("Flagged")[0]  # +1 point
+    assert "missed 2 of 3 empathy opportunities" in plain
+    assert msg["List-Unsubscribe"].startswith("<mailto:qa@x?")
+    assert set(attachments(msg)) == {"team-summary.pdf", "a-9.pdf", "a-1.pdf", "a-2.pdf"}
+    failure = failure_email(WEEK, "reading s3://b/k from jo@customer.example", sender="r@x",
+                            recipient="ops@x")  # fmt: skip
+    assert "jo@customer.example" not in failure.get_content()
+    assert "rapport run --week 2026-W47" in failure.get_content()
+    post = chat_post(digest, {"a-1.pdf": "http://x/a-1"})
+    assert "Billing: 3 agents, 2 moved, 2 flagged" in str(post["text"])
+    assert "<http://x/a-1|Name a-1>" in str(post["text"])
