@@ -1,4 +1,4 @@
-"""The wording of an agent's change in a message body: one function, used by every line."""
+"""Message bodies: the wording of a change, who moved, who is flagged, no raw PII."""
 
 from __future__ import annotations
 
