@@ -33,3 +33,8 @@ def found(batch: ScoredBatch, signal: str, turn: int | None = None) -> list[str]
     if turn is not None:
         f = f.filter(f["turn"] == turn)
     return f["text"].to_list()
+
+
+# an upset customer, and one with a routine question
+UPSET = "This is the third time I've called, my refund still hasn't arrived and I'm furious."
+ROUTINE = "Hi, what time do you open on Saturday?"

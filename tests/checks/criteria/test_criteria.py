@@ -8,10 +8,7 @@ import pytest
 
 from checks.rubric.rubric import Rubric
 from checks.transcripts.transcript import Contact
-from tests.checks.factories import contact, score
-
-UPSET = "This is the third time I've called, my refund still hasn't arrived and I'm furious."
-ROUTINE = "Hi, what time do you open on Saturday?"
+from tests.checks.factories import ROUTINE, UPSET, contact, score
 
 
 def one(rubric: Rubric, c: Contact) -> dict[str, Any]:
@@ -202,26 +199,9 @@ def test_routine_contact_weighs_hospitality_more(rubric: Rubric) -> None:
     assert row["overall"] == pytest.approx(expected)
 
 
-def test_system_turns_are_never_scored(rubric: Rubric) -> None:
-    batch = score(
-        rubric,
-        contact(("s", "Sorry, sorry, sorry: calm down!"), ("c", ROUTINE), ("a", "Nine o'clock.")),
-    )
-    assert batch.findings.filter(batch.findings["speaker"] == "system").is_empty()
-    row = batch.scores.row(0, named=True)
-    assert row["n_apology"] == 0
-    assert row["n_turns"] == 3
-    assert row["n_agent_turns"] == 1
-
-
 def test_contact_without_agent_speech_has_no_scores(rubric: Rubric) -> None:
     row = one(rubric, contact(("c", UPSET), ("s", "The customer left the chat.")))
     assert all(row[c] is None for c in ("empathy", "compassion", "sympathy_overload", "overall"))
-
-
-def test_every_output_records_rubric_version(rubric: Rubric) -> None:
-    s = score(rubric, contact(("c", ROUTINE), ("a", "Nine.")), contact(("c", UPSET), cid="c-2"))
-    assert s.scores["rubric_version"].to_list() == [rubric.version] * 2
 
 
 def test_an_apology_alone_is_formulaic_empathy(rubric: Rubric) -> None:
