@@ -11,8 +11,13 @@ from checks.transcripts.transcript import SIGNALS
 from tests.checks.factories import contact, found, score
 
 UPSET = "My parcel still hasn't arrived and I'm really fed up with this."
+
+
 CALM = "Hi, could you tell me your opening hours on Saturday please?"
+
+
 DONE = "I already sent you my order number yesterday."
+
 
 # (signal, customer text before, agent text, expected matched substrings in the agent turn):
 # hits, near misses and the ways support agents write: team voice ("we'll", "let us"), DM
@@ -196,67 +201,6 @@ def test_curly_apostrophe_matches_straight_phrase(rubric: Rubric) -> None:
 def test_word_boundaries(rubric: Rubric) -> None:
     batch = score(rubric, contact(("c", CALM), ("a", "This history shows thistle, hijinks.")))
     assert found(batch, "warmth") == []
-
-
-def test_broken_record_needs_no_reflection_in_turn(rubric: Rubric) -> None:
-    c = contact(
-        ("c", "My refund for the broken kettle never came back to my card."),
-        ("a", "I understand, so the kettle refund never reached your card."),
-    )
-    assert found(score(rubric, c), "empty_understand") == []
-
-
-def test_reflection_uses_earlier_customer_words(rubric: Rubric) -> None:
-    c = contact(
-        ("c", "The router keeps dropping the wifi connection every evening."),
-        ("a", "Right, the router drops your wifi connection in the evenings."),
-    )
-    batch = score(rubric, c)
-    assert len(found(batch, "reflects_problem", turn=1)) == 1
-
-
-def test_reflection_ignores_later_customer_words(rubric: Rubric) -> None:
-    c = contact(
-        ("a", "Right, the router drops your wifi connection in the evenings."),
-        ("c", "The router keeps dropping the wifi connection every evening."),
-    )
-    assert found(score(rubric, c), "reflects_problem") == []
-
-
-def test_scripted_line_across_contacts(rubric: Rubric) -> None:
-    line = "I completely understand how stressful this must be for you."
-    contacts = [
-        contact(("c", f"Problem number {i} with my bill."), ("a", f"{line} Let me look at item {i}."), cid=f"c-{i}")
-        for i in range(4)
-    ]  # fmt: skip
-    batch = score(rubric, *contacts)
-    assert found(batch, "scripted_line") == [line] * 4
-
-
-def test_scripted_line_needs_most_contacts(rubric: Rubric) -> None:
-    line = "I completely understand how stressful this must be for you."
-    contacts = [
-        contact(("c", "My bill is wrong."), ("a", line if i < 2 else "Let me check."), cid=f"c-{i}")
-        for i in range(6)
-    ]
-    assert found(score(rubric, *contacts), "scripted_line") == []
-
-
-def test_scripted_line_is_per_agent(rubric: Rubric) -> None:
-    line = "I completely understand how stressful this must be for you."
-    contacts = [
-        contact(("c", "My bill is wrong."), ("a", line), cid=f"c-{i}", agent=f"a-{i}")
-        for i in range(4)
-    ]
-    assert found(score(rubric, *contacts), "scripted_line") == []
-
-
-def test_agent_negativity_rising_with_customer_counts_as_agent_distress(rubric: Rubric) -> None:
-    c = contact(
-        ("c", "This is horrible, I am furious, everything is ruined."),
-        ("a", "Honestly it is hopeless here, I feel dreadful and miserable today."),
-    )
-    assert found(score(rubric, c), "agent_distress", turn=1)
 
 
 def test_every_signal_is_detectable(rubric: Rubric) -> None:
