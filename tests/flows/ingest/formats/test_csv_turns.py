@@ -1,3 +1,5 @@
+"""CSV transcripts: aliases, delimiters, configured columns, time order and bad rows."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -7,7 +9,6 @@ import pytest
 
 from flows.ingest.formats import parse_file
 from flows.ingest.formats.csv_turns import CsvColumns, columns_from_mapping
-from flows.ingest.formats.speakers import speaker_from_label
 
 Reader = Callable[[str], bytes]
 
@@ -22,23 +23,6 @@ def test_aliases_semicolons_and_unknown_label(fixture_bytes: Reader) -> None:
     (problem,) = result.problems
     assert problem.key.endswith("#k-2")
     assert "unknown speaker label 'Narrator'" in problem.reason
-
-
-@pytest.mark.parametrize(
-    ("label", "speaker"),
-    [
-        ("AGENT", "agent"),
-        ("Rep", "agent"),
-        ("caller", "customer"),
-        ("Customer ", "customer"),
-        ("BOT", "system"),
-        ("ivr", "system"),
-        ("Virtual Agent", "system"),
-        ("System", "system"),
-    ],
-)
-def test_speaker_aliases(label: str, speaker: str) -> None:
-    assert speaker_from_label(label) == speaker
 
 
 def test_configured_columns_and_time_order() -> None:

@@ -1,23 +1,14 @@
+"""Format detection by content, forced formats and quarantine reasons."""
+
 from __future__ import annotations
 
 import gzip
-import json
 
 import pytest
 
 from flows.ingest.formats import parse_file
-from flows.ingest.formats.decode import decode_text, gunzip_if_needed
-from flows.ingest.formats.model import TranscriptError
+from tests.flows.ingest.formats.fixtures import CANONICAL, dump_json
 
-CANONICAL = {
-    "contact_id": "c-1",
-    "agent_id": "a-1",
-    "started_at": "2026-11-16T09:12:00Z",
-    "turns": [
-        {"speaker": "customer", "text": "Mi reçu est égaré."},
-        {"speaker": "agent", "text": "Je vais le renvoyer."},
-    ],
-}
 CONTACT_LENS = {
     "Participants": [
         {"ParticipantId": "AGENT", "ParticipantRole": "AGENT"},
@@ -37,19 +28,15 @@ TRANSCRIBE = {
 CSV = b"contact_id,agent_id,speaker,text\nc-1,a-1,agent,Hi\nc-1,a-1,customer,Hello\n"
 
 
-def _dump(doc: object) -> bytes:
-    return json.dumps(doc, ensure_ascii=False).encode()
-
-
 @pytest.mark.parametrize(
     ("key", "data", "channel"),
     [
-        ("any/name.bin", _dump(CANONICAL), None),
-        ("any/name", _dump(CONTACT_LENS), None),
-        ("any/name.json", _dump(TRANSCRIBE), "voice"),
+        ("any/name.bin", dump_json(CANONICAL), None),
+        ("any/name", dump_json(CONTACT_LENS), None),
+        ("any/name.json", dump_json(TRANSCRIBE), "voice"),
         ("any/name.txt", CSV, None),
-        ("any/name.json.gz", gzip.compress(_dump(CANONICAL)), None),
-        ("any/name.jsonl", _dump(CANONICAL) + b"\n" + _dump(CANONICAL), None),
+        ("any/name.json.gz", gzip.compress(dump_json(CANONICAL)), None),
+        ("any/name.jsonl", dump_json(CANONICAL) + b"\n" + dump_json(CANONICAL), None),
         ("any/name.csv.gz", gzip.compress(CSV), None),
     ],
 )
@@ -62,10 +49,10 @@ def test_detects_format_by_content(key: str, data: bytes, channel: str | None) -
 
 
 def test_forced_format_overrides_detection() -> None:
-    result = parse_file("x.json", _dump(CANONICAL), format="csv")
+    result = parse_file("x.json", dump_json(CANONICAL), format="csv")
     assert result.contacts == []
     assert "CSV header" in result.problems[0].reason
-    assert parse_file("x.json", _dump(CANONICAL), format="canonical").contacts
+    assert parse_file("x.json", dump_json(CANONICAL), format="canonical").contacts
 
 
 @pytest.mark.parametrize(
@@ -77,21 +64,21 @@ def test_forced_format_overrides_detection() -> None:
         ("x.json", b"[]", "empty JSON list"),
         (
             "x.json",
-            _dump({**CANONICAL, "turns": [{"speaker": "bot", "text": "x"}]}),
+            dump_json({**CANONICAL, "turns": [{"speaker": "bot", "text": "x"}]}),
             "unknown speaker",
         ),
-        ("x.json", _dump({**CANONICAL, "turns": "hello"}), "'turns' must be a non-empty list"),
+        ("x.json", dump_json({**CANONICAL, "turns": "hello"}), "'turns' must be a non-empty list"),
         (
             "x.json",
-            _dump({**CANONICAL, "turns": [{"speaker": "agent", "text": "hi"}]}),
+            dump_json({**CANONICAL, "turns": [{"speaker": "agent", "text": "hi"}]}),
             "no customer turns",
         ),
         (
             "x.json",
-            _dump({**CANONICAL, "turns": [{"speaker": "customer", "text": "hi"}]}),
+            dump_json({**CANONICAL, "turns": [{"speaker": "customer", "text": "hi"}]}),
             "no agent turns",
         ),
-        ("x.json", _dump({**CANONICAL, "agent_id": "a\n1"}), "control characters"),
+        ("x.json", dump_json({**CANONICAL, "agent_id": "a\n1"}), "control characters"),
         (
             "x.json",
             b'{"contact_id": "c", "agent_id": "a", "started_at": "2026-11-16T09:12:00Z",'
@@ -115,49 +102,14 @@ def test_quarantine_reasons(key: str, data: bytes, needle: str) -> None:
     assert "\n" not in result.problems[0].reason
 
 
-@pytest.mark.parametrize(
-    "data",
-    [
-        _dump(CANONICAL),
-        b"\xef\xbb\xbf" + _dump(CANONICAL),
-        _dump(CANONICAL).decode().encode("latin-1"),
-        json.dumps(CANONICAL, ensure_ascii=False).encode("utf-16"),
-    ],
-)
-def test_utf8_bom_latin1_and_utf16_bom_decode_to_the_same_text(data: bytes) -> None:
-    (contact,) = parse_file("x.json", data).contacts
-    assert contact.turns[0].text == "Mi reçu est égaré."
-
-
-def test_windows_1252_smart_quotes_decode() -> None:
-    assert decode_text("“quoted” – €5".encode("cp1252")) == "“quoted” – €5"
-
-
-def test_size_limit_applies_to_raw_and_decompressed_bytes() -> None:
-    data = _dump(CANONICAL)
-    assert "over the 10-byte limit" in parse_file("x.json", data, max_bytes=10).problems[0].reason
-    bomb = gzip.compress(b" " * 5_000_000)
-    assert len(bomb) < 10_000
-    reason = parse_file("x.json.gz", bomb, max_bytes=100_000).problems[0].reason
-    assert "expands to over the 100,000-byte limit" in reason
-    assert parse_file("x.json", data, max_bytes=None).contacts
-
-
-def test_gunzip_limit_is_exact() -> None:
-    payload = b"x" * 1000
-    assert gunzip_if_needed("k", gzip.compress(payload), 1000) == payload
-    with pytest.raises(TranscriptError):
-        gunzip_if_needed("k", gzip.compress(payload), 999)
-
-
 def test_unknown_forced_format_is_a_reason_not_a_crash() -> None:
-    result = parse_file("x.json", _dump(CANONICAL), format="xml")  # type: ignore[arg-type]
+    result = parse_file("x.json", dump_json(CANONICAL), format="xml")  # type: ignore[arg-type]
     assert "unknown format 'xml'" in result.problems[0].reason
 
 
 def test_jsonl_lines_are_quarantined_alone() -> None:
     bad = {**CANONICAL, "contact_id": "c-2", "turns": []}
-    data = b"\n".join([_dump(CANONICAL), b"{oops", _dump(bad)])
+    data = b"\n".join([dump_json(CANONICAL), b"{oops", dump_json(bad)])
     result = parse_file("w.jsonl", data)
     assert [c.contact_id for c in result.contacts] == ["c-1"]
     assert [p.key for p in result.problems] == ["w.jsonl#L2", "w.jsonl#L3"]
