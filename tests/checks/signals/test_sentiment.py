@@ -30,7 +30,6 @@ def vader(analyser: SentimentIntensityAnalyzer, texts: list[str]) -> list[float]
 
 # "no" before a sentiment word negates it (VADER's own rule, not its negation word list)
 NO_BEFORE = ["No problem.", "No worries at all.", "I have no complaints."]
-
 # vaderSentiment's own examples, one rule or more each
 RULES = [
     "VADER is smart, handsome, and funny.",
@@ -219,11 +218,3 @@ def test_scores_are_bounded_and_empty_is_neutral() -> None:
     scores = compound_scores(["", "awful " * 50, "great " * 50])
     assert scores[0] == 0.0
     assert all(-1.0 <= s <= 1.0 for s in scores)
-
-
-def test_lexicon_comes_from_the_package(analyser: SentimentIntensityAnalyzer) -> None:
-    lex = vader_lexicon()
-    assert lex.height > 7000
-    assert lex.filter(lex["word"] == "terrible")["valence"].item() < 0
-    # the package keeps the last line of a word and looks words up in lower case
-    assert dict(lex.iter_rows()) == {w: v for w, v in analyser.lexicon.items() if w == w.lower()}
