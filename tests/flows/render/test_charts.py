@@ -12,6 +12,8 @@ from flows.render.charts import (
     criterion_bar,
     distribution_svg,
     trend_svg,
+    trend_title,
+    weeks_covered,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -109,3 +111,12 @@ def test_trend_band_covers_each_weeks_interval_and_breaks_at_gaps() -> None:
     assert d.count("Z") == 2
     plain = _parse(trend_svg(weeks, {"overall": overall}, LABELS))
     assert not [p for p in plain.iter(f"{SVG}path") if p.get("fill-opacity")]
+
+
+def test_the_trend_title_counts_calendar_weeks() -> None:
+    assert weeks_covered(["2026-W44", "2026-W45", "2026-W46", "2026-W47"]) == 4
+    # a week without contacts has no point, but the chart still covers it
+    assert trend_title(["2026-W43", "2026-W45", "2026-W46", "2026-W47"]) == "Trend, last 5 weeks"
+    assert trend_title(["2026-W52", "2027-W01"]) == "Trend, last 3 weeks"  # 2026 has 53 weeks
+    assert trend_title(["2026-W47"]) == "Trend, this week"
+    assert weeks_covered(["week one", "week two"]) == 2  # not ISO weeks: the points

@@ -13,7 +13,6 @@ from pypdf import PdfReader
 from checks.rubric.rubric import ReportPolicy
 from checks.transcripts.transcript import CRITERIA
 from flows.render import pdf
-from flows.render.charts import trend_title, weeks_covered
 from flows.render.pdf import (
     CRITERION_SHORT_LABELS,
     render_scorecard_html,
@@ -21,7 +20,7 @@ from flows.render.pdf import (
     render_team_summary_html,
 )
 from flows.report.model import CRITERION_LABELS, WeekReport
-from tests.flows.report.test_policy import build
+from tests.flows.report.fixtures import build_with_policy
 
 XHTML = ""  # our templates write XHTML without a namespace
 
@@ -38,7 +37,7 @@ def _text(el: ET.Element) -> str:
 @pytest.fixture(scope="module")
 def four_weeks() -> WeekReport:
     """A week whose rubric keeps four weeks of trend (Dana has nine earlier weeks on file)."""
-    return build(ReportPolicy(trend_weeks=4))
+    return build_with_policy(ReportPolicy(trend_weeks=4))
 
 
 def test_the_trend_title_follows_the_policys_trend_length(four_weeks: WeekReport) -> None:
@@ -50,15 +49,6 @@ def test_the_trend_title_follows_the_policys_trend_length(four_weeks: WeekReport
     text = _pdf_text(render_scorecard_pdf(dana))
     assert "trend, last 4 weeks" in text.lower()  # the heading is set in capitals
     assert "last 8 weeks" not in text.lower()
-
-
-def test_the_trend_title_counts_calendar_weeks() -> None:
-    assert weeks_covered(["2026-W44", "2026-W45", "2026-W46", "2026-W47"]) == 4
-    # a week without contacts has no point, but the chart still covers it
-    assert trend_title(["2026-W43", "2026-W45", "2026-W46", "2026-W47"]) == "Trend, last 5 weeks"
-    assert trend_title(["2026-W52", "2027-W01"]) == "Trend, last 3 weeks"  # 2026 has 53 weeks
-    assert trend_title(["2026-W47"]) == "Trend, this week"
-    assert weeks_covered(["week one", "week two"]) == 2  # not ISO weeks: the points
 
 
 def test_criterion_labels_follow_the_criteria_list() -> None:

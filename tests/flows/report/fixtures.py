@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import polars as pl
 
 from checks.criteria.results import FINDINGS_SCHEMA, SCORES_SCHEMA
+from checks.rubric.rubric import ReportPolicy
 from checks.transcripts.transcript import CONTACTS_SCHEMA, CRITERIA, SIGNALS, TURNS_SCHEMA
 from flows.report.build import build_week_report
 from flows.report.model import WeekReport
@@ -324,4 +325,22 @@ def build(history: pl.DataFrame | None = None, agents: list[A] | None = None) ->
         code_version="0.1.0",
         turns=f["turns"],
         generated_at=datetime(2026, 11, 23, 6, tzinfo=UTC),
+    )
+
+
+def build_with_policy(policy: ReportPolicy | None) -> WeekReport:
+    """The week's report under a report policy, Dana with nine earlier weeks on file."""
+    f = frames(WEEK, [strong_agent(), weak_agent()])
+    hist = history_table(WEEK, NAMES, {"a-001": [60, 62, 64, 66, 68, 70, 72, 74, 80]})
+    return build_week_report(
+        week=WEEK,
+        table=published_scores_table(WEEK, f["scores"], f["contacts"]),
+        findings=f["findings"],
+        history=hist.select(PUBLISHED_SCORES_SCHEMA.names()),
+        quarantined=[],
+        rubric_version="rubric-test-1",
+        code_version="0.1.0",
+        turns=f["turns"],
+        generated_at=datetime(2026, 11, 23, 6, tzinfo=UTC),
+        policy=policy,
     )

@@ -1,15 +1,17 @@
-"""build_week_report: cards, coaching, the team summary, checked by hand and on a generated week."""
+"""build_week_report: cards, coaching, the team summary and the rubric's report policy."""
 
 from __future__ import annotations
 
 import statistics
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import polars as pl
 import pytest
 
+from checks.rubric.rubric import ReportPolicy, RubricError, load_rubric, parse_rubric
 from checks.transcripts.transcript import CRITERIA
 from flows.report.build import build_week_report
 from flows.report.model import CARD_CONTACT_ROWS, WeekReport
@@ -19,6 +21,7 @@ from tests.flows.report.fixtures import (
     RAW_EMAIL,
     WEEK,
     build,
+    build_with_policy,
     frames,
     history_table,
     strong_agent,
@@ -256,3 +259,38 @@ def test_a_busy_card_lists_its_lowest_scoring_contacts_in_date_order() -> None:
     expected = [f"c-9{i:03d}" for i in by_date if i in ranked[:CARD_CONTACT_ROWS]]
     assert [r.contact_id for r in card.contacts] == expected
     assert all(r.overall is not None and r.overall <= 40.0 for r in card.contacts)
+
+
+# the packaged rubric, to which the policy tests append a report section
+DEFAULT = Path(__file__).resolve().parents[3] / "checks" / "rubric" / "rubric.yaml"
+
+
+def test_the_default_rubric_keeps_todays_report() -> None:
+    assert load_rubric().report == ReportPolicy()
+    default, none = build_with_policy(load_rubric().report), build_with_policy(None)
+    assert default == none
+    assert len(default.agents[0].trend) == 8
+    assert [f.agent_id for f in default.team.overload_flags] == ["a-002"]
+
+
+def test_a_rubric_sets_trend_weeks_card_rows_and_flag_thresholds() -> None:
+    text = DEFAULT.read_text(encoding="utf-8") + (
+        "\nreport:\n  trend_weeks: 4\n  card_contact_rows: 1\n"
+        "  overload_flag_control_below: 0\n  overload_flag_incidents: 50\n"
+    )
+    policy = parse_rubric(text, "team.yaml").report
+    report = build_with_policy(policy)
+    dana, sam = report.agents
+    assert len(dana.trend) == 4
+    assert len(sam.contacts) == 1 < sam.contacts_sampled
+    assert report.team.overload_flags == ()
+    assert (
+        "sympathy overload"
+        not in next(a for a in report.team.agents if a.agent_id == "a-002").flags
+    )
+
+
+def test_a_bad_report_policy_is_refused_with_its_key() -> None:
+    text = DEFAULT.read_text(encoding="utf-8") + "\nreport:\n  trend_weeks: 1\n"
+    with pytest.raises(RubricError, match=r"^team\.yaml: report\.trend_weeks: .*\(line \d+\)$"):
+        parse_rubric(text, "team.yaml")
