@@ -1,3 +1,5 @@
+"""Publishing a week: files first, the manifest last, under a lock; a failed upload resumes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -131,13 +133,6 @@ def test_the_local_week_lock_is_exclusive_expires_and_is_released(tmp_path: Path
     with WeekLock(store, "scorecards", "2026-W47") as taker:  # expired: taken over
         assert taker.held
     assert not lock_file.exists()
-
-
-def test_put_new_writes_only_when_absent(tmp_path: Path) -> None:
-    store = LocalStore(tmp_path)
-    assert store.put_new("a/lock", b"1")
-    assert not store.put_new("a/lock", b"2")
-    assert store.get("a/lock") == b"1"
 
 
 class ChangingStore(LocalStore):
