@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -92,23 +91,13 @@ def audit_week(iso: IsoWeek, settings: Settings, run: AuditRun) -> dict[str, Any
     with run.clock("scoring"):
         week_turns = sampled_turns(loaded.contacts, loaded.turns, selection.to_score)
         del loaded  # the week's unsampled turns are no longer needed
-        scored = score_week(execution, week_turns, selection.to_score, rubric, disputes)
-        selection = mark_unsupported_language(selection, scored.scores)
-        # From here on every table may be published: ids and keys holding PII are pseudonyms.
-        names = Pseudonyms(pseudonym_key(settings, output_store(settings)))
-        masked = mask_week(names, selection, scored.scores, scored.findings, week_turns)
-        selection, week_turns = masked.selection, masked.turns
-        scored = ScoredBatch(scores=masked.scores, findings=masked.findings)
-        del masked
+        sample = score_sample(execution, settings, week_turns, selection, rubric, disputes)
+        del week_turns
     with ExitStack() as stack:
         render_week = stack.enter_context(execution.renderer())  # warms up during the report
         with run.clock("building the report"):
-            # roster or contact-record files that attributed nothing: manifest and summary
-            failed_sources = published_failures(agents, names)
-            week = report_week(
-                iso, settings, rubric, selection, scored, week_turns, disputes, failed_sources
-            )
-            del week_turns
+            week = report_week(iso, settings, rubric, sample, disputes, agents)
+            del sample
         with run.clock("rendering"):
             run.clock.replacing = True  # from here the week has no manifest until publish ends
             sinks = start_publishing(settings, iso)
@@ -171,6 +160,38 @@ def score_week(
 
 
 @dataclass(frozen=True, slots=True)
+class ScoredSample:
+    """The scored sample as it may be published: ids and keys holding PII are pseudonyms."""
+
+    selection: WeekSelection
+    scored: ScoredBatch
+    turns: pl.DataFrame
+    names: Pseudonyms
+
+
+def score_sample(
+    execution: Execution,
+    settings: Settings,
+    week_turns: pl.DataFrame,
+    selection: WeekSelection,
+    rubric: Rubric,
+    disputes: WeekDisputes,
+) -> ScoredSample:
+    """Score the sample, mark contacts in languages the rubric cannot read, and mask every
+    table that may be published from here on."""
+    scored = score_week(execution, week_turns, selection.to_score, rubric, disputes)
+    selection = mark_unsupported_language(selection, scored.scores)
+    names = Pseudonyms(pseudonym_key(settings, output_store(settings)))
+    masked = mask_week(names, selection, scored.scores, scored.findings, week_turns)
+    return ScoredSample(
+        masked.selection,
+        ScoredBatch(scores=masked.scores, findings=masked.findings),
+        masked.turns,
+        names,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class ReportedWeek:
     """What the week publishes: the report to render, the tables and the manifest."""
 
@@ -184,14 +205,15 @@ def report_week(
     iso: IsoWeek,
     settings: Settings,
     rubric: Rubric,
-    selection: WeekSelection,
-    scored: ScoredBatch,
-    week_turns: pl.DataFrame,
+    sample: ScoredSample,
     disputes: WeekDisputes,
-    failed_sources: Sequence[tuple[str, str]],
+    agents: Attribution | None,
 ) -> ReportedWeek:
     """The scorecards' report, the score and ledger tables, and the manifest of the week;
     disputed findings stay in the score table with their dispute state."""
+    selection, scored, week_turns = sample.selection, sample.scored, sample.turns
+    # roster or contact-record files that attributed nothing: manifest and summary
+    failed_sources = published_failures(agents, sample.names)
     quarantined = [
         Quarantine(r["key"], r["reason"])
         for r in selection.ledger.filter(pl.col("state") == "quarantined").iter_rows(named=True)
