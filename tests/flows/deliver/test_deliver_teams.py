@@ -23,8 +23,7 @@ from flows.render.pdf import render_week_pdfs
 from flows.report.file_names import TEAM_SUMMARY_FILE, team_summary_file_name
 from flows.report.model import WeekReport
 from flows.stores.s3 import S3Store
-from tests.flows.report.fixtures import WEEK, build, history_table
-from tests.flows.report.test_team_scope import two_team_agents
+from tests.flows.report.fixtures import WEEK, build, history_table, two_team_agents
 from tests.support.smtp import smtp_server, webhook_server
 
 PREFIX = week_prefix("scorecards", WEEK)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
@@ -344,3 +344,19 @@ def build_with_policy(policy: ReportPolicy | None) -> WeekReport:
         generated_at=datetime(2026, 11, 23, 6, tzinfo=UTC),
         policy=policy,
     )
+
+
+def moved_to(agent: A, agent_id: str, name: str, team: str) -> A:
+    """The same agent's week under another id, name and team (contact ids made unique)."""
+    contacts = [replace(c, contact_id=f"{agent_id}-{c.contact_id}") for c in agent.contacts]
+    return A(agent_id, name, team, contacts)
+
+
+def two_team_agents() -> list[A]:
+    """Dana and Sam in Billing, and their twins in Travel & Stays."""
+    return [
+        strong_agent(),  # a-001 Dana Cole, Billing
+        weak_agent(),  # a-002 Sam Reed, Billing
+        moved_to(strong_agent(), "t-101", "Ravi Tran", "Travel & Stays"),
+        moved_to(weak_agent(), "t-102", "Lena Ortiz", "Travel & Stays"),
+    ]

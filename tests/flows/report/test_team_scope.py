@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
@@ -13,22 +12,7 @@ from flows.render.pdf import pdf_file_names, render_team_summary_pdf
 from flows.report.file_names import TEAM_SUMMARY_FILE, team_summary_file_name
 from flows.report.model import WeekReport
 from flows.report.team_scope import team_summaries, team_summary, team_summary_files
-from tests.flows.report.fixtures import A, build, strong_agent, weak_agent
-
-
-def moved_to(agent: A, agent_id: str, name: str, team: str) -> A:
-    """The same agent's week under another id, name and team (contact ids made unique)."""
-    contacts = [replace(c, contact_id=f"{agent_id}-{c.contact_id}") for c in agent.contacts]
-    return A(agent_id, name, team, contacts)
-
-
-def two_team_agents() -> list[A]:
-    return [
-        strong_agent(),  # a-001 Dana Cole, Billing
-        weak_agent(),  # a-002 Sam Reed, Billing
-        moved_to(strong_agent(), "t-101", "Ravi Tran", "Travel & Stays"),
-        moved_to(weak_agent(), "t-102", "Lena Ortiz", "Travel & Stays"),
-    ]
+from tests.flows.report.fixtures import build, two_team_agents
 
 
 @pytest.fixture(scope="module")
