@@ -18,7 +18,7 @@ from flows.ingest.load_workers import (
     wants_processes,
 )
 from flows.stores.local import LocalStore
-from tests.flows.ingest.test_loading import FILES
+from tests.flows.ingest.fixtures import FILES
 
 
 def _settings(root: Path, **overrides: Any) -> Settings:

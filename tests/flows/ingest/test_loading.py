@@ -33,36 +33,10 @@ from flows.ingest.loading import (
 from flows.select.ledger import select_week
 from flows.stores.base import StoredObject
 from flows.stores.local import LocalStore
-from tests.flows.ingest.formats.test_properties import JSON
+from tests.flows.ingest.fixtures import FILES, contact_doc, jsonl_bytes
+from tests.flows.ingest.formats.fixtures import JSON
 
 MAX = 5_000
-
-
-def _contact(cid: str, agent: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "contact_id": cid,
-        "agent_id": agent,
-        "started_at": "2026-11-16T09:00:00+01:00",
-        "turns": [
-            {"speaker": "agent", "text": f"Hi, {agent} here.", "begin_ms": 0},
-            {"speaker": "customer", "text": "Help please.", "begin_ms": 500},
-        ],
-        **extra,
-    }
-
-
-def _jsonl(*docs: object) -> bytes:
-    return "\n".join(json.dumps(d) for d in docs).encode()
-
-
-FILES: dict[str, bytes] = {
-    "t/a-1.jsonl.gz": gzip.compress(_jsonl(_contact("c1", "a-1"), _contact("c2", "a-1"))),
-    "t/a-2.jsonl": _jsonl(_contact("c3", "a-2", team="Own team"), {"contact_id": "bad"}),
-    "t/b.csv": b"contact_id,speaker,text\nc8,agent,Hi\nc8,customer,Yo\nc9,agent,A\nc9,customer,B\n",
-    "t/big.jsonl": _jsonl(*[_contact(f"x{i}", "a-3") for i in range(40)]),
-    "t/c.jsonl": _jsonl(_contact("c4", "a-4", agent_name="Dee")),
-    "t/empty.json": b"   ",
-}
 ATTRIBUTION = Attribution(
     by_contact={"c9": AgentRef("a-9", "Nine", "Night")},
     directory={"a-1": AgentRef("a-1", "Ann", "Billing"), "a-4": AgentRef("a-4", "Other")},
@@ -167,11 +141,11 @@ def test_turn_numbers_restart_for_each_contact(store: LocalStore) -> None:
 
 def test_every_gzip_member_is_read_and_trailing_garbage_quarantined(tmp_path: Path) -> None:
     local = LocalStore(tmp_path)
-    first = gzip.compress(_jsonl(_contact("m1", "a-1"), _contact("m2", "a-1")) + b"\n")
-    second = gzip.compress(_jsonl(_contact("m3", "a-2")) + b"\n")
+    first = gzip.compress(jsonl_bytes(contact_doc("m1", "a-1"), contact_doc("m2", "a-1")) + b"\n")
+    second = gzip.compress(jsonl_bytes(contact_doc("m3", "a-2")) + b"\n")
     local.put("t/appended.jsonl.gz", first + second)  # `cat a.gz b.gz`, appended exports
-    local.put("t/padded.jsonl.gz", gzip.compress(_jsonl(_contact("p1", "a-3"))) + b"\0" * 8)
-    local.put("t/garbage.jsonl.gz", gzip.compress(_jsonl(_contact("g1", "a-4"))) + b"oops")
+    local.put("t/padded.jsonl.gz", gzip.compress(jsonl_bytes(contact_doc("p1", "a-3"))) + b"\0" * 8)
+    local.put("t/garbage.jsonl.gz", gzip.compress(jsonl_bytes(contact_doc("g1", "a-4"))) + b"oops")
     local.put("t/cut.jsonl.gz", first + second[:-6])  # the second member cut short
     got = load_objects(local, list(local.list("t/")), max_bytes=MAX)
     assert sorted(got.contacts["contact_id"]) == ["m1", "m2", "m3", "p1"]
@@ -184,7 +158,7 @@ def test_every_gzip_member_is_read_and_trailing_garbage_quarantined(tmp_path: Pa
 
 def test_the_size_cap_counts_every_gzip_member(tmp_path: Path) -> None:
     local = LocalStore(tmp_path)
-    member = gzip.compress(b" " * 3_000 + _jsonl(_contact("s1", "a-1")) + b"\n")
+    member = gzip.compress(b" " * 3_000 + jsonl_bytes(contact_doc("s1", "a-1")) + b"\n")
     local.put("t/two.jsonl.gz", member + member)  # each member fits under MAX, both do not
     parser = partial(parse_file_columns, max_bytes=MAX)  # as the flow sets it up
     got = load_objects(local, list(local.list("t/")), max_bytes=MAX, parser=parser)
@@ -200,8 +174,8 @@ def test_the_size_cap_counts_every_gzip_member(tmp_path: Path) -> None:
 WEEK = IsoWeek.parse("2026-W47")
 WEEK_MAX = 1_000_000
 GOOD: dict[str, bytes] = {
-    "w/good-a.jsonl": _jsonl(_contact("good-1", "a-1"), _contact("good-2", "a-2")),
-    "w/good-b.json.gz": gzip.compress(json.dumps(_contact("good-3", "a-1")).encode()),
+    "w/good-a.jsonl": jsonl_bytes(contact_doc("good-1", "a-1"), contact_doc("good-2", "a-2")),
+    "w/good-b.json.gz": gzip.compress(json.dumps(contact_doc("good-3", "a-1")).encode()),
     "w/good-c.csv": b"contact_id,agent_id,started_at,speaker,text\n"
     b"good-4,a-3,2026-11-18T10:00:00Z,agent,Hello\ngood-4,a-3,2026-11-18T10:00:00Z,customer,Hi\n",
 }
@@ -209,7 +183,7 @@ GOOD_IDS = ["good-1", "good-2", "good-3", "good-4"]
 
 
 def _with_turn(cid: str, **turn: Any) -> bytes:
-    doc = _contact(cid, "a-9")
+    doc = contact_doc(cid, "a-9")
     doc["turns"][0].update(turn)
     return json.dumps(doc).encode()  # allow_nan: NaN and Infinity written as Python's json does
 
@@ -311,7 +285,7 @@ def test_a_symlink_out_of_the_local_root_is_quarantined(tmp_path: Path) -> None:
 
 
 def _contact_bytes(cid: str) -> bytes:
-    return json.dumps(_contact(cid, "a-9")).encode()
+    return json.dumps(contact_doc(cid, "a-9")).encode()
 
 
 BAD_KEYS = st.sampled_from(
@@ -368,7 +342,7 @@ FIELDS = [
 
 def _one_field_off(path: tuple[str | int, ...], value: object) -> dict[str, Any]:
     """A good contact (not one of the good files') with one field replaced."""
-    doc = _contact("bad-1", "a-9")
+    doc = contact_doc("bad-1", "a-9")
     where: Any = doc
     for step in path[:-1]:
         where = where[step]

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from flows.ingest.formats import ParseResult, parse_file
 from flows.ingest.formats.detect import FORMATS, INTERNAL_ERROR
+from tests.flows.ingest.formats.fixtures import JSON
 
 SHARED = Path("/work/shared/formats")
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "formats"
@@ -31,39 +32,6 @@ KEYS = st.sampled_from(
     ]
 )
 FMT = st.sampled_from(FORMATS)
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda inner: (
-        st.lists(inner, max_size=4)
-        | st.dictionaries(
-            st.sampled_from(
-                [
-                    "contact_id",
-                    "agent_id",
-                    "turns",
-                    "speaker",
-                    "text",
-                    "started_at",
-                    "Transcript",
-                    "Participants",
-                    "ParticipantId",
-                    "ParticipantRole",
-                    "Content",
-                    "BeginOffsetMillis",
-                    "CustomerMetadata",
-                    "ContactId",
-                    "JobStatus",
-                    "Type",
-                    "AbsoluteTime",
-                    "x",
-                ]
-            ),
-            inner,
-            max_size=6,
-        )
-    ),
-    max_leaves=25,
-)
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
