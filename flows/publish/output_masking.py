@@ -72,15 +72,20 @@ def mask_week(
     known = {**keys, **ids}
     if known:  # keep the ledger in the order its readers see (pseudonyms sort elsewhere)
         ledger = ledger.sort("state", "key", "contact_id")
-    sampled = selection.sampled
+    sampled, picks = selection.sampled, selection.picks
     if ids:
         sampled, scores, findings, turns = (
             f.with_columns(pl.col("contact_id").replace(ids)) if "contact_id" in f.columns else f
             for f in (sampled, scores, findings, turns)
         )
+        if picks is not None:
+            picks = picks.with_columns(pl.col("contact_id").replace(ids))
     sampled, more_keys = replace_column(sampled, "source_key", names, keys=True)
+    if picks is not None:  # the coaching picks, scored apart: kept, masked as the sample is
+        picks, pick_keys = replace_column(picks, "source_key", names, keys=True)
+        more_keys = {**more_keys, **pick_keys}
     return MaskedWeek(
-        WeekSelection(ledger=ledger, sampled=sampled),
+        WeekSelection(ledger=ledger, sampled=sampled, picks=picks),
         scores,
         findings,
         turns,

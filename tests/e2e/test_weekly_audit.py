@@ -97,3 +97,29 @@ def test_rerun_draws_the_same_sample_and_scores_and_leaves_nothing_stale(
     assert bucket.scores(week).equals(first_scores)
     keys = [o.key for o in bucket.store.list(bucket.key(week, ""))]
     assert bucket.key(week, "a-999.pdf") not in keys
+
+
+def test_coaching_picks_are_scored_listed_apart_and_kept_out_of_every_mean(
+    generated_bucket: Bucket,
+) -> None:
+    bucket = generated_bucket
+    week = WEEKS[-1]
+    weekly_audit(week=week, settings=bucket.settings(coaching_picks=1))
+    scores = bucket.scores(week)
+    ledger = pl.read_csv(
+        io.BytesIO(bucket.store.get(bucket.key(week, "ledger.csv"))), infer_schema_length=0
+    )
+    agents = pl.read_csv(io.BytesIO(bucket.store.get(bucket.key(week, "agents.csv"))))
+
+    picks = scores.filter(pl.col("state") == "coaching_pick")
+    assert picks.height == scores["agent_id"].n_unique()  # one per agent, each scored
+    assert picks["overall"].is_not_null().all()
+    picked = set(ledger.filter(pl.col("state") == "coaching_pick")["contact_id"])
+    assert picked == set(picks["contact_id"])
+    sample = scores.filter(pl.col("state") == "scored")
+    assert not picked & set(sample["contact_id"])
+    # the week's mean of an agent is its sample's weighted mean, the pick left out
+    for agent, mean in agents.select("agent_id", "overall").iter_rows():
+        own = sample.filter(pl.col("agent_id") == agent)
+        weighted = own.select((pl.col("overall") * pl.col("weight")).sum() / pl.col("weight").sum())
+        assert mean == pytest.approx(weighted.item(), abs=1e-6), agent

@@ -109,3 +109,17 @@ def test_the_key_is_made_once_outside_the_weeks_and_the_setting_wins(tmp_path: P
 def test_a_short_pseudonym_key_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="pseudonym_key must be at least 16 bytes"):
         Settings(pseudonym_key="short")
+
+
+def test_the_coaching_picks_are_kept_and_masked_as_the_sample_is() -> None:
+    names = Pseudonyms(b"s" * 32)
+    selection, scores, findings, turns = _week()
+    picks, sample = selection.sampled.head(1), selection.sampled.tail(1)
+    week = WeekSelection(selection.ledger, sample, picks)
+
+    masked = mask_week(names, week, scores, findings, turns).selection
+
+    assert masked.picks is not None
+    assert masked.picks["contact_id"].to_list() == [names.of_id(PHONE)]
+    assert masked.picks["source_key"].to_list() == [f"t/2026/11/17/{names.of_id(PHONE)}.json"]
+    assert masked.to_score.height == 2  # the sample and the pick, both still to be reported
