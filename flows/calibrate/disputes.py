@@ -18,6 +18,7 @@ from typing import Final
 
 import polars as pl
 
+from checks.transcripts.pseudonyms import Pseudonyms
 from checks.transcripts.transcript import SIGNALS
 from flows.config.settings import Settings
 from flows.config.weeks import IsoWeek
@@ -106,6 +107,17 @@ def upheld_findings(disputes: Sequence[Dispute]) -> pl.DataFrame:
     """The findings to drop before scoring (REMOVED_SCHEMA)."""
     rows = [(d.contact_id, d.signal, d.turn) for d in disputes if d.decision == "upheld"]
     return pl.DataFrame(rows, schema=REMOVED_SCHEMA, orient="row").unique()
+
+
+def raw_contact_ids(
+    removed: pl.DataFrame, names: Pseudonyms, contacts: pl.DataFrame
+) -> pl.DataFrame:
+    """Upheld findings named as the QA team sees them (published ids: a pseudonym where the
+    id carries personal data) turned back into the ids the checks score."""
+    if removed.is_empty():
+        return removed
+    published = {new: raw for raw, new in names.mapping(contacts["contact_id"]).items()}
+    return removed.with_columns(pl.col("contact_id").replace(published))
 
 
 def upheld_per_signal(disputes: Sequence[Dispute]) -> dict[str, int]:

@@ -19,6 +19,7 @@ from flows.calibrate.disputes import (
     WeekDisputes,
     apply_disputes,
     dispute_columns,
+    raw_contact_ids,
     upheld_findings,
     week_disputes,
     with_removed_findings,
@@ -146,11 +147,10 @@ def score_week(
     week_turns: pl.DataFrame,
     sampled: pl.DataFrame,
     rubric: Rubric,
-    disputes: WeekDisputes,
+    removed: pl.DataFrame,
 ) -> ScoredBatch:
     """Score the sampled contacts in chunks of whole agents and join the chunks; findings
-    upheld in a dispute count for nothing."""
-    removed = upheld_findings(disputes.disputes)
+    upheld in a dispute (``removed``) count for nothing."""
     batches = execution.score(week_turns, agent_chunks(sampled), rubric, removed)
     empty = empty_batch()
     return ScoredBatch(
@@ -179,9 +179,10 @@ def score_sample(
 ) -> ScoredSample:
     """Score the sample, mark contacts in languages the rubric cannot read, and mask every
     table that may be published from here on."""
-    scored = score_week(execution, week_turns, selection.to_score, rubric, disputes)
-    selection = mark_unsupported_language(selection, scored.scores)
     names = Pseudonyms(pseudonym_key(settings, output_store(settings)))
+    removed = raw_contact_ids(upheld_findings(disputes.disputes), names, selection.to_score)
+    scored = score_week(execution, week_turns, selection.to_score, rubric, removed)
+    selection = mark_unsupported_language(selection, scored.scores)
     masked = mask_week(names, selection, scored.scores, scored.findings, week_turns)
     return ScoredSample(
         masked.selection,

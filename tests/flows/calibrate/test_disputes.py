@@ -10,12 +10,15 @@ import pytest
 
 from checks.criteria.scoring import score_turns
 from checks.rubric.rubric import load_rubric
+from checks.transcripts.pseudonyms import Pseudonyms
 from checks.transcripts.transcript import Contact, Turn, turns_frame
 from flows.calibrate.disputes import (
     DISPUTES_FILE,
+    REMOVED_SCHEMA,
     DisputesError,
     apply_disputes,
     dispute_columns,
+    raw_contact_ids,
     read_disputes,
     upheld_findings,
     upheld_per_signal,
@@ -114,3 +117,20 @@ def test_week_disputes_come_from_beside_the_weeks_outputs(tmp_path: Path) -> Non
     (folder / DISPUTES_FILE).write_bytes(HEADER.encode() + b"2026-W47,c-1,warmth,one,lead,,\n")
     with pytest.raises(DisputesError, match=r"disputes\.csv: row 2: turn 'one'"):
         week_disputes(settings, week)
+
+
+def test_a_dispute_named_by_a_pseudonym_reaches_the_contact_the_checks_score() -> None:
+    names = Pseudonyms(b"k" * 32)
+    raw = "+15551234567"
+    contacts = pl.DataFrame({"contact_id": [raw, "c-2"]})
+    removed = pl.DataFrame(
+        [(names.of_id(raw), "warmth", 0), ("c-2", "apology", 1)],
+        schema=REMOVED_SCHEMA,
+        orient="row",
+    )
+    assert names.of_id(raw) != raw  # the QA team only ever sees the pseudonym
+
+    back = raw_contact_ids(removed, names, contacts)
+
+    assert back["contact_id"].to_list() == [raw, "c-2"]
+    assert back["signal"].to_list() == ["warmth", "apology"]
