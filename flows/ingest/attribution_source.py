@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import timedelta
+from typing import Final
 
 from flows.config.settings import Settings
 from flows.config.weeks import IsoWeek, day_prefix
@@ -17,9 +18,11 @@ from flows.ingest.attribution import (
     merge_attributions,
 )
 from flows.ingest.attribution_failures import source_failure
+from flows.runtime.io_threads import IOThreads
 from flows.stores.base import ObjectStore, StoredObject
 
 log = logging.getLogger(__name__)
+CTR_THREADS: Final = 8
 
 
 def _ctr_source(store: ObjectStore, obj: StoredObject) -> Attribution:
@@ -40,10 +43,15 @@ def read_attribution(store: ObjectStore, settings: Settings, week: IsoWeek) -> A
     keys: list[str] = []
     if settings.ctr_prefix:
         days = week.utc_days(settings.timezone)
-        for day in [*days, days[-1] + timedelta(days=1)]:
-            for obj in store.list(day_prefix(settings.ctr_prefix, day)):
-                sources.append(_ctr_source(store, obj))
-                keys.append(obj.key)
+        prefixes = [day_prefix(settings.ctr_prefix, d) for d in [*days, days[-1] + timedelta(1)]]
+        # Connect writes a contact-record file every few minutes: hundreds to thousands a week,
+        # each a round trip. Read them at once (results in listing order, so the merge is the
+        # same as one by one).
+        with IOThreads(CTR_THREADS, "rapport-ctr") as pool:
+            listed = pool.map(lambda prefix: list(store.list(prefix)), prefixes)
+            files = [obj for objs in listed for obj in objs]
+            sources += pool.map(lambda obj: _ctr_source(store, obj), files)
+        keys += [obj.key for obj in files]
     if settings.roster:
         columns = RosterColumns(**settings.roster_columns)
         sources.append(attribution_from_roster_csv(store.get(settings.roster), columns))
