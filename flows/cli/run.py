@@ -34,6 +34,14 @@ def run(
     sample_policy: Annotated[
         str | None, typer.Option(help="random, or stratified (upset customers get a share).")
     ] = None,
+    screen: Annotated[
+        str | None,
+        typer.Option(help="Contacts per agent screened for upset customers: N, all or auto."),
+    ] = None,
+    read_all: Annotated[
+        bool,
+        typer.Option("--read-all", help="Read every file even where the sample can go first."),
+    ] = False,
     timezone: Annotated[str | None, typer.Option(help="Zone of the week's bounds.")] = None,
     rubric: Annotated[Path | None, typer.Option(help="Rubric YAML file.")] = None,
     page_size: Annotated[str | None, typer.Option(help="A4 or Letter.")] = None,
@@ -72,6 +80,8 @@ def run(
             out_dir=out_dir,
             sample=sample,
             sample_policy=sample_policy,
+            screen=screen,
+            read_all=read_all or None,
             timezone=timezone,
             rubric=rubric,
             page_size=page_size,

@@ -35,6 +35,14 @@ class Settings(BaseSettings):
     sample_policy: Literal["random", "stratified"] = Field(
         "stratified", description="random, or stratified: upset customers get a share"
     )
+    screen: str = Field(
+        "auto",
+        description="contacts per agent screened for an upset customer before a stratified "
+        "draw: a number, 'all' (the whole week), or auto (twice the sample)",
+    )
+    read_all: bool = Field(
+        False, description="read every listed file even where the sample can be drawn first"
+    )
     coaching_picks: int = Field(
         0, ge=0, description="extra contacts per agent picked for coaching, never in a mean"
     )
@@ -129,6 +137,14 @@ class Settings(BaseSettings):
             raise ValueError("sample must be a positive whole number or 'all'")
         return value
 
+    @field_validator("screen")
+    @classmethod
+    def _check_screen(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in {"all", "auto"} and (not value.isdigit() or int(value) < 1):
+            raise ValueError("screen must be a positive whole number, 'all' or 'auto'")
+        return value
+
     @field_validator("out_dir", mode="before")
     @classmethod
     def _no_out_dir(cls, value: object) -> object:
@@ -152,6 +168,27 @@ class Settings(BaseSettings):
     def sample_size(self) -> int | None:
         """Contacts per agent, None for all."""
         return None if self.sample == "all" else int(self.sample)
+
+    @property
+    def screen_depth(self) -> int | None:
+        """Contacts per agent screened before a stratified draw, None for the whole week."""
+        size = self.sample_size
+        if self.screen == "all" or size is None:
+            return None
+        return 2 * size if self.screen == "auto" else max(int(self.screen), size)
+
+    @property
+    def draw_depth(self) -> int | None:
+        """How far down each agent's rank order the draw can reach (None: the whole week), so
+        how many contacts per agent a sample-first run must read."""
+        if self.sample_size is None or self.coaching_picks:
+            return None  # coaching picks look at every contact the sample left out
+        # One past the sample: then the draw knows whether it took every contact of the week.
+        reach = self.sample_size + 1
+        if self.sample_policy == "random":
+            return reach
+        screen = self.screen_depth
+        return None if screen is None else max(screen, reach)
 
     @property
     def input_prefixes(self) -> list[str]:

@@ -184,10 +184,16 @@ def load_shard(
 
 @task(name="sample", cache_policy=NO_CACHE)
 def sample_week(
-    shard: LoadedShard, listing: Listing, settings: Settings, week: IsoWeek, rubric: Rubric
+    shard: LoadedShard,
+    listing: Listing,
+    settings: Settings,
+    week: IsoWeek,
+    rubric: Rubric,
+    unread: pl.DataFrame | None = None,
 ) -> WeekSelection:
     """Decide each contact's state, draw the reproducible per-agent sample (upset customers
-    get a share under the stratified policy) and add the coaching picks apart from it."""
+    get a share under the stratified policy) and add the coaching picks apart from it;
+    ``unread``: listed contacts a sample-first load left unread (never drawn)."""
     start, end = week.utc_bounds(settings.timezone)
 
     def distressed(candidates: pl.DataFrame) -> pl.Series:
@@ -205,6 +211,8 @@ def sample_week(
         duplicate_keys=listing.duplicates,
         policy=settings.sample_policy,
         distressed=distressed,
+        screen=settings.screen_depth,
+        unread=unread,
     )
     return with_coaching_picks(
         selection, shard.contacts, shard.turns, rubric, str(week), settings.coaching_picks

@@ -60,6 +60,8 @@ from flows.report.scores_table import published_scores_table
 from flows.report.team_scope import team_summary_files
 from flows.runtime.io_threads import new_run
 from flows.select.ledger import WeekSelection, mark_unsupported_language, sampled_turns
+from flows.select.sample_first import Candidates, fetch_in_rank_order, listed_candidates
+from flows.stores.base import StoredObject
 from flows.stores.factory import output_store
 
 
@@ -86,9 +88,11 @@ def audit_week(iso: IsoWeek, settings: Settings, run: AuditRun) -> dict[str, Any
         agents = attribution(settings, iso)
         disputes = week_disputes(settings, iso)  # findings the QA team upheld a dispute against
     with run.clock("loading"):
-        listing, loaded = load_week(execution, settings, listing, agents)
+        listing, loaded, unread = load_week(execution, settings, iso, listing, agents)
     with run.clock("sampling"):
-        selection = sample_week(opaque(loaded), opaque(listing), settings, iso, rubric)
+        selection = sample_week(
+            opaque(loaded), opaque(listing), settings, iso, rubric, opaque(unread)
+        )
     with run.clock("scoring"):
         week_turns = sampled_turns(loaded.contacts, loaded.turns, selection.to_score)
         del loaded  # the week's unsampled turns are no longer needed
@@ -114,6 +118,66 @@ def audit_week(iso: IsoWeek, settings: Settings, run: AuditRun) -> dict[str, Any
 
 
 def load_week(
+    execution: Execution,
+    settings: Settings,
+    iso: IsoWeek,
+    listing: Listing,
+    agents: Attribution | None,
+) -> tuple[Listing, LoadedShard, pl.DataFrame | None]:
+    """The files the sample needs: only the contacts the draw can reach where the listing
+    names each file's contact and agent, else every listed file. Also the listed contacts
+    left unread (None when every file was read)."""
+    depth = None if settings.read_all else settings.draw_depth
+    candidates = None if depth is None else listed_candidates(listing.objects, agents)
+    if depth is None or candidates is None or candidates.known.is_empty():
+        return (*read_every_file(execution, settings, listing, agents), None)
+    return load_sample_first(execution, settings, iso, listing, agents, candidates, depth)
+
+
+def load_sample_first(
+    execution: Execution,
+    settings: Settings,
+    iso: IsoWeek,
+    listing: Listing,
+    agents: Attribution | None,
+    candidates: Candidates,
+    depth: int,
+) -> tuple[Listing, LoadedShard, pl.DataFrame]:
+    """Fetch each agent's first ``depth`` contacts in rank order (and whatever fills the gaps
+    of unusable ones); the rest of the listing stays unread."""
+
+    def read(batch: list[StoredObject]) -> LoadedShard:
+        return merge_shards(execution.load(shards_of(batch, settings.shard_size), agents))
+
+    found = fetch_in_rank_order(
+        candidates,
+        {obj.key: obj for obj in listing.objects},
+        read,
+        week=str(iso),
+        bounds=iso.utc_bounds(settings.timezone),
+        depth=depth,
+        duplicates=listing.duplicates,
+        spares=listing.spares,
+    )
+    get_run_logger().info(
+        "Sample first: read %d of %d listed files in %d round(s) (the first %d contacts of "
+        "each agent in sample order, and what replaced unusable ones); %d left unread",
+        len(found.fetched),
+        len(listing.objects),
+        found.rounds,
+        depth,
+        found.unread.height,
+    )
+    read_keys = {obj.key for obj in found.fetched}
+    listing = Listing(
+        found.fetched,
+        {k: v for k, v in listing.duplicates.items() if k not in read_keys},
+        listing.spares,
+    )
+    return listing, found.loaded, found.unread
+
+
+def read_every_file(
     execution: Execution, settings: Settings, listing: Listing, agents: Attribution | None
 ) -> tuple[Listing, LoadedShard]:
     """Fetch and parse the listed files; when a preferred copy of a contact is unreadable,

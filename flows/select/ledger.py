@@ -24,6 +24,7 @@ STATES: Final = (
     "outside_week",
     "quarantined",
 )
+NOT_FETCHED: Final = "not drawn; its file was not fetched (sample-first)"
 LEDGER_SCHEMA: Final = pl.Schema(
     {
         "key": pl.String,
@@ -65,6 +66,37 @@ def _redacted(key: pl.Expr) -> pl.Expr:
     return key.str.contains("(?i)/redacted/|_redacted")
 
 
+@dataclass(frozen=True, slots=True)
+class Eligible:
+    """The week's read contacts split by what sampling may do with them."""
+
+    keep: pl.DataFrame  # one row per contact id, in the week, attributed: the sampling frame
+    duplicates: pl.DataFrame  # other copies of a kept contact id
+    outside: pl.DataFrame  # started outside the week
+    unattributed: pl.DataFrame  # in the week, but no agent found
+
+
+def eligible_contacts(contacts: pl.DataFrame, start: datetime, end: datetime) -> Eligible:
+    """Dedupe, then set apart contacts outside the week or without an agent.
+
+    Duplicate rule: of several files holding one contact id, keep the redacted one, then the
+    one with the greatest key (Contact Lens keys end with the analysis time, so the newest).
+    """
+    ranked = contacts.with_columns(_redacted(pl.col("source_key")).alias("_red")).sort(
+        ["contact_id", "_red", "source_key"], descending=[False, True, True]
+    )
+    first = pl.col("contact_id").cum_count().over("contact_id") == 1
+    keep = ranked.filter(first).drop("_red")
+    in_week = within("started_at", start, end)
+    attributed = pl.col("agent_id").is_not_null()
+    return Eligible(
+        keep=keep.filter(in_week & attributed),
+        duplicates=ranked.filter(~first).drop("_red"),
+        outside=keep.filter(~in_week),
+        unattributed=keep.filter(in_week & ~attributed),
+    )
+
+
 def select_week(
     contacts: pl.DataFrame,
     quarantined: Sequence[Quarantine],
@@ -76,27 +108,41 @@ def select_week(
     duplicate_keys: Mapping[str, str] | None = None,
     policy: SamplePolicy = "random",
     distressed: Callable[[pl.DataFrame], pl.Series] | None = None,
+    screen: int | None = None,
+    unread: pl.DataFrame | None = None,
 ) -> WeekSelection:
     """Dedupe, drop contacts outside the week or without agent, sample, and record each state.
 
-    Duplicate rule: of several files holding one contact id, keep the redacted one, then the
-    one with the greatest key (Contact Lens keys end with the analysis time, so the newest).
     `start` and `end` are instants in any zone (IsoWeek.bounds of the configured zone).
+    ``unread`` (key, contact_id, agent_id) are listed contacts whose files a sample-first run
+    never fetched: they count in their agent's week like any other contact, and the caller
+    guarantees none of them ranks high enough to be screened or drawn (flows/select/
+    sample_first.py fetches those); they end as not_sampled.
     """
-    ranked = contacts.with_columns(_redacted(pl.col("source_key")).alias("_red")).sort(
-        ["contact_id", "_red", "source_key"], descending=[False, True, True]
+    split = eligible_contacts(contacts, start, end)
+    keep, dupes, outside, unattributed = (
+        split.keep,
+        split.duplicates,
+        split.outside,
+        split.unattributed,
     )
-    first = pl.col("contact_id").cum_count().over("contact_id") == 1
-    keep = ranked.filter(first).drop("_red")
-    dupes = ranked.filter(~first).drop("_red")
-
-    in_week = within("started_at", start, end)
-    outside = keep.filter(~in_week)
-    keep = keep.filter(in_week)
-    unattributed = keep.filter(pl.col("agent_id").is_null())
-    keep = keep.filter(pl.col("agent_id").is_not_null())
-
-    sampled = sample_per_agent(keep, week, sample_size, policy=policy, distressed=distressed)
+    frame = keep
+    if unread is not None and not unread.is_empty():
+        fresh = unread.join(keep.select("contact_id"), on="contact_id", how="anti")
+        frame = pl.concat(
+            [keep, fresh.select(pl.col("key").alias("source_key"), "contact_id", "agent_id")],
+            how="diagonal_relaxed",
+        )
+    sampled = sample_per_agent(
+        frame, week, sample_size, policy=policy, distressed=distressed, screen=screen
+    )
+    if unread is not None and not unread.is_empty():
+        drawn_unread = sampled.join(keep.select("contact_id"), on="contact_id", how="anti")
+        if not drawn_unread.is_empty():
+            raise RuntimeError(
+                f"{drawn_unread.height} contacts were drawn without being read "
+                f"(e.g. {drawn_unread['source_key'][0]}): the sample-first fetch stopped early"
+            )
     not_sampled = keep.join(sampled.select("contact_id"), on="contact_id", how="anti")
 
     def rows(frame: pl.DataFrame, state: str, reason: str | None) -> pl.DataFrame:
@@ -129,10 +175,22 @@ def select_week(
         },
         schema=LEDGER_SCHEMA,
     )
+    never_read = (
+        pl.DataFrame(schema=LEDGER_SCHEMA)
+        if unread is None
+        else unread.select(
+            "key",
+            "contact_id",
+            "agent_id",
+            state=pl.lit("not_sampled"),
+            reason=pl.lit(NOT_FETCHED),
+        )
+    )
     ledger = pl.concat(
         [
             rows(sampled, "scored", None),
             rows(not_sampled, "not_sampled", None),
+            never_read,
             rows(dupes, "duplicate", "same contact id in another file (kept that one)"),
             rows(unattributed, "unattributed", "no agent found for this contact"),
             rows(outside, "outside_week", "started outside the week in the configured zone"),

@@ -2,9 +2,19 @@
 
 Two policies. ``random`` draws every contact alike. ``stratified`` (the default) guarantees
 contacts with an upset customer a share of each agent's sample, since empathy can only be judged
-where a customer needs it, and the rest at random; each sampled contact carries the inverse of
-its chance of being drawn (``weight``) so weighted week means stay unbiased, and a reason
-(``sampled_because``).
+where a customer needs it, and the rest at random; each sampled contact carries a weight
+proportional to the inverse of its chance of being drawn (``weight``) so an agent's weighted
+week means stay unbiased, and a reason (``sampled_because``). Under the random policy every
+contact weighs 1.
+
+The stratified draw is two-phase: only the first ``screen`` contacts of an agent's week in rank
+order (a random subset) are screened for an upset customer, and the strata are drawn from them.
+So a run needs the transcripts of those contacts alone, never the whole week (issue 19). Each
+sampled contact's weight is how many screened contacts of its stratum it stands for; the ratio
+of the agent's contacts to the screened ones is the same for every contact of an agent, so it
+cancels in the agent's weighted means and is left out (weights are only ever compared within
+one agent's week). Ranks are random, so the screened set is
+a simple random sample of the week and the agent's weighted mean stays unbiased.
 """
 
 from __future__ import annotations
@@ -42,6 +52,15 @@ def distress_quota(size: int, contacts: int, distressed: int) -> int:
     return max(min(quota, distressed), size - calm)
 
 
+def screened(ranked: pl.DataFrame, screen: int | None, size: int) -> pl.DataFrame:
+    """The first ``screen`` rows of each agent by ``_rank`` (never fewer than the sample)."""
+    if screen is None:
+        return ranked
+    depth = max(screen, size)
+    position = pl.int_range(pl.len()).over("agent_id")
+    return ranked.sort("agent_id", "_rank").filter(position < depth)
+
+
 def sample_per_agent(
     index: pl.DataFrame,
     week: str,
@@ -49,13 +68,15 @@ def sample_per_agent(
     *,
     policy: SamplePolicy = "random",
     distressed: Callable[[pl.DataFrame], pl.Series] | None = None,
+    screen: int | None = None,
 ) -> pl.DataFrame:
     """Pick `size` contacts per agent (all when None or fewer), seeded by week and agent.
 
     `index` needs columns contact_id and agent_id; the result has the rows it picked plus
     ``weight`` and ``sampled_because``. Each contact's rank depends only on (week, agent,
     contact), so other agents' files never change an agent's sample. With the stratified policy
-    ``distressed`` is asked once for the contact ids of `index` whose customer is upset.
+    ``distressed`` is asked once for the contact ids of the screened rows of `index` (the
+    first ``screen`` of each agent in rank order, all when None) whose customer is upset.
     """
     if policy not in SAMPLE_POLICIES:
         raise ValueError(f"sample policy must be one of {', '.join(SAMPLE_POLICIES)}, not {policy}")
@@ -69,12 +90,18 @@ def sample_per_agent(
         sample_rank(week, a, c)
         for a, c in zip(index["agent_id"].to_list(), index["contact_id"].to_list(), strict=True)
     ]
-    upset = pl.lit(False)
+    ranked = index.with_columns(pl.Series("_rank", ranks, dtype=pl.String))
+    totals = ranked.group_by("agent_id").agg(_all=pl.len())
     if policy == "stratified" and distressed is not None:
-        upset = pl.col("contact_id").is_in(distressed(index).implode())
-    ranked = index.with_columns(pl.Series("_rank", ranks, dtype=pl.String), _upset=upset)
-    per_agent = ranked.group_by("agent_id").agg(
-        _n=pl.len(), _d=pl.col("_upset").sum().cast(pl.Int64)
+        ranked = screened(ranked, screen, size)
+        upset = distressed(ranked.select(index.columns))
+        ranked = ranked.with_columns(_upset=pl.col("contact_id").is_in(upset.implode()))
+    else:
+        ranked = ranked.with_columns(_upset=pl.lit(False))
+    per_agent = (
+        ranked.group_by("agent_id")
+        .agg(_n=pl.len(), _d=pl.col("_upset").sum().cast(pl.Int64))
+        .join(totals, on="agent_id")
     )
     quotas = per_agent.with_columns(
         _k=pl.struct("_n", "_d").map_elements(
@@ -89,7 +116,7 @@ def sample_per_agent(
         .with_columns(_pos=pl.int_range(pl.len()).over("agent_id", "_upset"))
         .filter(pl.col("_pos") < stratum_k)
     )
-    everyone = pl.col("_n") <= size
+    everyone = pl.col("_all") <= size
     because = (
         pl.when(everyone)
         .then(pl.lit(BECAUSE_ALL))
@@ -99,6 +126,8 @@ def sample_per_agent(
         .then(pl.lit(BECAUSE_DISTRESS))
         .otherwise(pl.lit(BECAUSE_REST))
     )
-    return drawn.with_columns(
-        weight=(stratum_n / stratum_k).cast(pl.Float64), sampled_because=because
-    ).select(*index.columns, "weight", "sampled_because")
+    # A random draw is a simple random sample of the agent's week: its contacts count alike.
+    weight = pl.lit(1.0) if policy == "random" else (stratum_n / stratum_k).cast(pl.Float64)
+    return drawn.with_columns(weight=weight, sampled_because=because).select(
+        *index.columns, "weight", "sampled_because"
+    )

@@ -1,0 +1,94 @@
+"""A Contact Lens week with contact records: the flow fetches only what the sample can reach,
+and publishes the same scores as a run that reads every file."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+
+import polars as pl
+import pytest
+
+from checks.criteria.results import SCORES_SCHEMA
+from checks.transcripts.transcript import Contact
+from flows.config.settings import Settings
+from flows.examples.generate import generate_week
+from flows.examples.writers import to_contact_lens, to_ctr_stream
+from flows.pipeline.weekly import weekly_audit
+from flows.select.ledger import NOT_FETCHED
+from flows.select.sampling import sample_rank
+from flows.stores.s3 import S3Store
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("prefect_harness")]
+WEEK = "2026-W47"
+PREFIXES = "Analysis/Voice,Analysis/Voice/Redacted,Analysis/Chat,Analysis/Chat/Redacted"
+COLUMNS = [*SCORES_SCHEMA.names(), "weight", "sampled_because"]
+
+
+def _run(store: S3Store, out: str, **overrides: object) -> tuple[pl.DataFrame, pl.DataFrame]:
+    settings = Settings(
+        store="s3",
+        bucket=store.bucket,
+        endpoint_url=store.endpoint_url,
+        out_dir=None,
+        output_prefix=out,
+        input_prefix=PREFIXES,
+        ctr_prefix="ctr",
+        **overrides,  # type: ignore[arg-type]
+    )
+    weekly_audit(week=WEEK, settings=settings)
+    scores = pl.read_parquet(io.BytesIO(store.get(f"{out}/{WEEK}/scores.parquet")))
+    ledger = pl.read_csv(io.BytesIO(store.get(f"{out}/{WEEK}/ledger.csv")))
+    return scores.select(COLUMNS).drop("rubric_version").sort("contact_id"), ledger
+
+
+def _first_in_rank_order(contacts: list[Contact]) -> list[Contact]:
+    """Each agent's first contact in sample order: every sample-first run fetches it."""
+    by_agent: dict[str, list[Contact]] = defaultdict(list)
+    for c in contacts:
+        assert c.agent_id is not None
+        by_agent[c.agent_id].append(c)
+    return [
+        min(group, key=lambda c: sample_rank(WEEK, agent, c.contact_id))
+        for agent, group in sorted(by_agent.items())
+    ]
+
+
+@pytest.mark.parametrize("policy", ["stratified", "random"])
+def test_sample_first_reads_less_and_scores_the_same(s3_store: S3Store, policy: str) -> None:
+    contacts = generate_week(WEEK, seed=5)
+    first = _first_in_rank_order(contacts)
+    lost, spared = first[0], first[1]  # unreadable; its redacted copy unreadable, raw fine
+    for c in contacts:
+        for redacted in (False, True):
+            key, data = to_contact_lens(c, redacted=redacted)
+            broken = c is lost or (c is spared and redacted)
+            s3_store.put(key, b"{ not json" if broken else data)
+    days: dict[str, list[Contact]] = defaultdict(list)
+    for c in contacts:
+        assert c.started_at is not None
+        days[f"{c.started_at:%Y/%m/%d}"].append(c)
+    for day, group in days.items():
+        s3_store.put(f"ctr/{day}/00/records.json", to_ctr_stream(group))
+
+    fast, fast_ledger = _run(s3_store, f"first-{policy}", sample_policy=policy)
+    full, full_ledger = _run(s3_store, f"all-{policy}", sample_policy=policy, read_all=True)
+
+    assert fast.height == 5 * len({c.agent_id for c in contacts})  # the next filled the gap
+    assert lost.contact_id not in fast["contact_id"].to_list()
+    assert fast.equals(full)
+    # every listed file ends in exactly one state in both runs
+    assert fast_ledger["key"].n_unique() == fast_ledger.height
+    assert sorted(fast_ledger["key"]) == sorted(full_ledger["key"])
+    unread = fast_ledger.filter(pl.col("reason") == NOT_FETCHED)
+    assert unread.height > len(contacts) // 3  # most of the week was never fetched
+    assert set(unread["state"]) == {"not_sampled"}
+    # the files it did read end where reading everything put them
+    read = fast_ledger.filter(pl.col("reason").is_null() | (pl.col("reason") != NOT_FETCHED))
+    same = read.join(full_ledger, on="key", suffix="_full")
+    assert same.height == read.height
+    assert same.filter(pl.col("state") != pl.col("state_full")).is_empty()
+    # the broken first-ranked contact was read, quarantined, and the next one took its place
+    quarantined = read.filter(pl.col("state") == "quarantined")["key"].to_list()
+    assert any(lost.contact_id in k for k in quarantined)
+    assert fast.filter(pl.col("contact_id") == spared.contact_id).height == 1
