@@ -128,9 +128,7 @@ def test_sample_first_draws_what_reading_everything_draws(
             end=END,
             sample_size=size,
             policy=policy,  # type: ignore[arg-type]
-            distressed=lambda frame: frame.filter(pl.col("contact_id").is_in(upset))[
-                "contact_id"
-            ],
+            distressed=lambda frame: frame.filter(pl.col("contact_id").is_in(upset))["contact_id"],
             screen=screen,
             unread=unread,
         ).sampled
