@@ -6,13 +6,16 @@ records (CTR) Connect streams to S3 (`ctr/YYYY/MM/DD/HH/records.json`, JSON line
 the `ctr_prefix` setting. This benchmark writes a generated week that way into moto's S3 server
 started in this process, puts a local proxy in front of it that waits a fixed time per request
 (S3's latency, which moto does not have) and counts requests by kind, and runs the real weekly
-flow through the proxy twice, each in a fresh process: with the default runner (threads and
-worker processes) and on a local Dask cluster of 2 workers. It prints, side by side: contacts,
-objects, requests (GET/PUT/LIST), wall seconds per stage, total wall and peak memory, and what a
-250,000-object week would cost by linear extrapolation of the transcript GETs and the load time.
+flow through the proxy, each run in a fresh process: sample first (the flow's default: only
+the contacts each agent's draw can reach are fetched) with the default runner (threads and worker
+processes) and on a local Dask cluster of 2 workers, and reading every object (`--read-all`) with
+the default runner. It prints, side by side: contacts, objects, requests (GET/PUT/LIST), wall
+seconds per stage, total wall and peak memory, whether the runs scored the same contacts the same,
+and how many times fewer GETs and less wall time sample first takes than reading everything.
 
     uv run python benchmarks/bench_production.py                        # 20 x 200, 30 ms
-    uv run python benchmarks/bench_production.py --agents 40 --latency-ms 50
+    uv run python benchmarks/bench_production.py --agents 1000 --contacts-per-agent 250
+    uv run python benchmarks/bench_production.py --runs first,first-dask --latency-ms 50
 """
 
 from __future__ import annotations
@@ -31,7 +34,6 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -46,14 +48,19 @@ WEEK = "2026-W47"
 BUCKET = "bench-production"
 INPUT_PREFIX = "Analysis/Voice,Analysis/Chat"  # raw copies only: one object per contact
 CTR_PREFIX = "ctr"
-EXTRAPOLATE_TO = 250_000
 CREDS = {
     "AWS_ACCESS_KEY_ID": "bench",
     "AWS_SECRET_ACCESS_KEY": "bench",
     "AWS_DEFAULT_REGION": "us-east-1",
 }
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
-RUNNERS = {"default": 0, "dask": 2}  # runner -> Dask workers (0: the default runner)
+LOGS: Path | None = None  # --logs: each run's output is kept there
+# run -> (its name in the table, Dask workers (0: the default runner), read every object)
+RUNS = {
+    "first": ("sample first, default runner", 0, False),
+    "first-dask": ("sample first, Dask 2 workers", 2, False),
+    "all": ("read every object, default runner", 0, True),
+}
 
 
 # --- the week, in the Contact Lens layout with contact records ---------------------------------
@@ -77,6 +84,37 @@ def week_objects(agents: int, per_agent: int) -> tuple[list[tuple[str, bytes]], 
     return objects + ctr, len(contacts), len(ctr)
 
 
+def index_moto_listing() -> None:
+    """Make moto list a prefix in time that grows with the prefix, not with the bucket."""
+    # moto answers every ListObjectsV2 page by scanning and sorting every key of the bucket: at
+    # 250,000 objects ~0.3 s of CPU a page, 80 s for the week's 274 pages, where S3 takes a
+    # page's latency. Key names are indexed once (again when the number of keys changes; the
+    # runs only add keys under fresh prefixes) and a prefix is found by bisection.
+    import bisect
+
+    from moto.s3.models import FakeDeleteMarker, S3Backend
+
+    original = S3Backend.list_objects
+    index: dict[int, tuple[int, list[str]]] = {}
+
+    def list_objects(
+        self: Any, bucket: Any, prefix: Any, delimiter: Any, marker: Any, max_keys: Any
+    ) -> Any:
+        if delimiter or marker or max_keys is not None or not prefix:
+            return original(self, bucket, prefix, delimiter, marker, max_keys)
+        keys = bucket.keys
+        count, names = index.get(id(bucket), (-1, []))
+        if count != len(keys):
+            names = sorted(keys.keys())
+            index[id(bucket)] = (len(keys), names)
+        lo = bisect.bisect_left(names, prefix)
+        hi = bisect.bisect_left(names, prefix + "\U0010ffff")
+        found = [keys[n] for n in names[lo:hi] if n in keys]
+        return [k for k in found if not isinstance(k, FakeDeleteMarker)], [], False, None
+
+    S3Backend.list_objects = list_objects  # type: ignore[method-assign]
+
+
 @contextlib.contextmanager
 def moto_in_process() -> Iterator[str]:
     """moto's S3 server on 127.0.0.1 in this process (as `rapport demo` starts it)."""
@@ -87,6 +125,7 @@ def moto_in_process() -> Iterator[str]:
     # CPU a request, see bench_flow.py); it does not change while it runs.
     modules = tuple(backends.list_of_moto_modules())
     backends.list_of_moto_modules = lambda: modules
+    index_moto_listing()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -98,14 +137,21 @@ def moto_in_process() -> Iterator[str]:
 
 
 def upload(endpoint: str, objects: list[tuple[str, bytes]]) -> float:
-    """Put every object straight into moto (not through the proxy); return seconds."""
+    """Put every object into moto (not through the proxy); return seconds."""
     import boto3
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
 
     client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
     client.create_bucket(Bucket=BUCKET)
     start = time.perf_counter()
-    with ThreadPoolExecutor(16) as pool:
-        list(pool.map(lambda kv: client.put_object(Bucket=BUCKET, Key=kv[0], Body=kv[1]), objects))
+    # Straight into the backend of the server running in this process: 250,000 PUTs over
+    # HTTP would take longer than the runs they prepare.
+    backend = s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
+    for key, body in objects:
+        backend.put_object(BUCKET, key, body)
+    head = client.head_object(Bucket=BUCKET, Key=objects[0][0])  # the server sees them
+    assert head["ContentLength"] == len(objects[0][1])
     return time.perf_counter() - start
 
 
@@ -209,12 +255,12 @@ def latency_proxy(upstream: str, delay_s: float, counts: RequestCounts) -> Itera
 # --- one run of the flow, in its own process --------------------------------------------------
 
 
-def _rss_mib(pid: int | str = "self") -> float:
-    """A process's resident memory now (Linux /proc), in MiB."""
+def _rss_mib(pid: int | str = "self", field: str = "VmRSS") -> float:
+    """A process's resident memory now (VmRSS) or at its peak (VmHWM), in MiB (Linux /proc)."""
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
@@ -232,7 +278,7 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
-def run_one(endpoint: str, runner: str, out: str) -> None:
+def run_one(endpoint: str, run: str, out: str) -> None:
     """Run the flow once here, as `rapport run` does, and print one JSON line of figures."""
     from flows.config.prefect_env import configure_prefect_defaults
 
@@ -248,8 +294,9 @@ def run_one(endpoint: str, runner: str, out: str) -> None:
         ctr_prefix=CTR_PREFIX,
         sample="5",
         out_dir=Path(out),
-        output_prefix=f"scorecards-{runner}",
-        dask_workers=RUNNERS[runner],
+        output_prefix=f"scorecards-{run}",
+        dask_workers=RUNS[run][1],
+        read_all=RUNS[run][2],
     )
     tree: list[float] = []
     done = threading.Event()
@@ -270,27 +317,42 @@ def run_one(endpoint: str, runner: str, out: str) -> None:
         "stages_s": result["timings"],
         "counts": result["counts"],
         "agents": result["agents"],
-        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        # VmHWM, not ru_maxrss: Linux carries the forking parent's peak (moto holding the whole
+        # week) over exec into ru_maxrss.
+        "peak_rss_mib": round(_rss_mib(field="VmHWM")),
         "peak_tree_rss_mib": round(max(tree, default=0.0)),
+        "scores_sha256": _scores_digest(Path(out) / WEEK / "scores.csv"),
     }
     print("RESULT " + json.dumps(figures), flush=True)
 
 
-def run_in_process(endpoint: str, runner: str) -> dict[str, Any]:
+def _scores_digest(path: Path) -> str:
+    """A digest of the scored contacts and their scores (not of when or how they were run)."""
+    import hashlib
+
+    import polars as pl
+
+    table = pl.read_csv(path, infer_schema_length=0).drop("rubric_version", strict=False)
+    return hashlib.sha256(table.sort("contact_id").write_csv().encode()).hexdigest()[:12]
+
+
+def run_in_process(endpoint: str, run: str) -> dict[str, Any]:
     """One run in a fresh process (its peak memory is its own); its figures, with the CPU
     seconds of the flow's process tree and of this process (the S3 endpoint and the proxy)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN), time.process_time()
     with tempfile.TemporaryDirectory() as out:
         done = subprocess.run(
-            [sys.executable, __file__, "--run-one", endpoint, runner, out],
+            [sys.executable, __file__, "--run-one", endpoint, run, out],
             capture_output=True,
             text=True,
-            env={**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"},
+            env={**os.environ, "PREFECT_LOGGING_LEVEL": "INFO" if LOGS else "WARNING"},
         )
+    if LOGS:
+        (LOGS / f"{run}.log").write_text(done.stdout + done.stderr)
     lines = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
     if done.returncode or not lines:
         print(done.stdout[-3000:], done.stderr[-3000:])
-        raise SystemExit(f"run failed ({runner})")
+        raise SystemExit(f"run failed ({run})")
     figures: dict[str, Any] = json.loads(lines[-1][7:])
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     figures["flow_cpu_s"] = round(
@@ -324,6 +386,7 @@ def table(runs: dict[str, dict[str, Any]], contacts: int, objects: int, ctr: int
     for stage in stages:
         rows.append((f"{stage} (s)", [f"{r['stages_s'].get(stage, 0):.1f}" for r in runs.values()]))
     rows.append(("total wall (s)", [f"{r['wall_s']:.1f}" for r in runs.values()]))
+    rows.append(("scores.csv digest", [r["scores_sha256"] for r in runs.values()]))
     rows.append(("CPU s, flow and its workers", [f"{r['flow_cpu_s']:.0f}" for r in runs.values()]))
     rows.append(("CPU s, moto + proxy", [f"{r['endpoint_cpu_s']:.0f}" for r in runs.values()]))
     rows.append(("peak RSS, flow process", [f"{r['peak_rss_mib']:,} MiB" for r in runs.values()]))
@@ -334,17 +397,24 @@ def table(runs: dict[str, dict[str, Any]], contacts: int, objects: int, ctr: int
     return head + "\n".join(f"| {label} | " + " | ".join(cells) + " |" for label, cells in rows)
 
 
-def extrapolation(runs: dict[str, dict[str, Any]], objects: int) -> str:
-    """What a 250,000-object week would cost, scaled linearly: an estimate, not a measurement."""
-    factor = EXTRAPOLATE_TO / objects
-    lines = [
-        f"EXTRAPOLATION (linear, x{factor:.1f}; not measured) to {EXTRAPOLATE_TO:,} Contact Lens "
-        "objects, same latency and sample:"
-    ]
+def ratios(runs: dict[str, dict[str, Any]]) -> str:
+    """How many times fewer GETs and less wall time sample first takes than reading all."""
+    full = runs.get(RUNS["all"][0])
+    if full is None:
+        return "(no read-every-object run to compare with: add 'all' to --runs)"
+
+    def gets(r: dict[str, Any]) -> int:
+        return sum(v for k, v in r["requests"].items() if k.startswith("GET"))
+
+    lines = []
     for name, r in runs.items():
-        gets = r["requests"]["GET transcripts"] * factor
-        load = r["stages_s"].get("load", 0.0) * factor
-        lines.append(f"  {name}: ~{gets:,.0f} transcript GETs, load ~{load:,.0f} s")
+        if r is full:
+            continue
+        same = "same scores" if r["scores_sha256"] == full["scores_sha256"] else "DIFFERENT scores"
+        lines.append(
+            f"{name}: {gets(full) / max(1, gets(r)):.1f}x fewer GETs, "
+            f"{full['wall_s'] / r['wall_s']:.1f}x less wall time than reading every object; {same}"
+        )
     return "\n".join(lines)
 
 
@@ -353,10 +423,15 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=20)
     parser.add_argument("--contacts-per-agent", type=int, default=200)
     parser.add_argument("--latency-ms", type=float, default=30.0, help="added to every request")
-    parser.add_argument("--runners", default="default,dask", help="default and/or dask")
+    parser.add_argument(
+        "--runs", default="first,first-dask,all", help=f"comma-separated, of {', '.join(RUNS)}"
+    )
     parser.add_argument("--run-one", nargs=3, metavar=("ENDPOINT", "RUNNER", "OUT"))
+    parser.add_argument("--logs", type=Path, help="keep each run's log in this folder")
     args = parser.parse_args()
     os.environ.update(CREDS)
+    global LOGS
+    LOGS = args.logs
     if args.run_one:
         run_one(*args.run_one)
         return
@@ -379,16 +454,16 @@ def main() -> None:
             f"request through the proxy; sample 5"
         )
         runs: dict[str, dict[str, Any]] = {}
-        for runner in args.runners.split(","):
-            name = "default runner" if runner == "default" else f"Dask, {RUNNERS[runner]} workers"
+        for run in args.runs.split(","):
+            name = RUNS[run][0]
             counts.take()
-            runs[name] = run_in_process(proxy, runner)
+            runs[name] = run_in_process(proxy, run)
             runs[name]["requests"] = counts.take()
             print(f"  {name}: {runs[name]['wall_s']:.1f} s", flush=True)
     print()
     print(table(runs, contacts, contacts, ctr))
     print()
-    print(extrapolation(runs, contacts))
+    print(ratios(runs))
 
 
 if __name__ == "__main__":

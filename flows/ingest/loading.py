@@ -16,6 +16,7 @@ from flows.ingest.formats import (
     TurnColumns,
     parse_file_columns,
 )
+from flows.ingest.formats.contact_lens import contact_lens_contact_id
 from flows.runtime.io_threads import IOThreads, Progress
 from flows.stores.base import ObjectStore, StoredObject
 from flows.stores.local import LocalStore
@@ -189,6 +190,25 @@ def load_objects(
         contacts=pl.concat([LoadedShard().contacts] + [c for c, _ in parts], rechunk=False),
         turns=pl.concat([LoadedShard().turns] + [t for _, t in parts], rechunk=False),
         quarantined=[q for d in done for q in d.problems],
+    )
+
+
+def attribution_for(
+    objects: Sequence[StoredObject], agents: Attribution | None
+) -> Attribution | None:
+    """The part of the attribution a shard of files needs: the contacts its keys name, when
+    every key names one (Contact Lens), else all of it."""
+    # Each shard is a task: its arguments are walked by Prefect and pickled to its worker, so
+    # 250,000 contact records per shard cost more than reading the shard's files.
+    if agents is None:
+        return None
+    ids = [contact_lens_contact_id(obj.key) for obj in objects]
+    if any(i is None for i in ids):
+        return agents
+    by_contact = agents.by_contact
+    return Attribution(
+        by_contact={i: by_contact[i] for i in ids if i is not None and i in by_contact},
+        directory=agents.directory,
     )
 
 

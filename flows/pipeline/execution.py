@@ -20,7 +20,7 @@ from checks.rubric.rubric import Rubric
 from flows.config.settings import Settings
 from flows.ingest.attribution import Attribution
 from flows.ingest.load_workers import load_pool
-from flows.ingest.loading import LoadedShard
+from flows.ingest.loading import LoadedShard, attribution_for
 from flows.pipeline.tasks import load_shard, opaque, render, render_chunk, score_chunk
 from flows.publish.publish import WeekPublisher
 from flows.render.pdf import TEAM_SUMMARY_FILE, render_pool
@@ -73,11 +73,12 @@ class LocalExecution:
         """Shards in threads; their parsing in worker processes when the week is large."""
         if not shards:
             return []
+        parts = [attribution_for(shard, agents) for shard in shards]
         with load_pool(self.settings, sum(len(s) for s in shards)) as pool:
             if pool is None:
-                return load_shard.map(unmapped(self.settings), shards, unmapped(agents)).result()
+                return load_shard.map(unmapped(self.settings), shards, parts).result()
             return load_shard.map(
-                unmapped(self.settings), shards, unmapped(agents), unmapped(opaque(pool))
+                unmapped(self.settings), shards, parts, unmapped(opaque(pool))
             ).result()
 
     def score(
@@ -120,7 +121,8 @@ class DaskExecution:
         """One task per shard on the workers (quote() would not survive the trip)."""
         if not shards:
             return []
-        return load_shard.map(unmapped(self.settings), shards, unmapped(agents)).result()
+        parts = [attribution_for(shard, agents) for shard in shards]
+        return load_shard.map(unmapped(self.settings), shards, parts).result()
 
     def score(
         self,
