@@ -100,6 +100,12 @@ def _figures(text: str, width: int) -> str:
     return FIGURE_SPACE * max(0, width - len(text)) + text
 
 
+def _slot(text: str, digits: int = 3, width: int = 6) -> str:
+    """A short number right-aligned in `digits` digit widths, then blank to `width` of them: the
+    start of every slot lines up with a tab stop of the header (card.css)."""
+    return _figures(text, digits) + FIGURE_SPACE * max(0, width - max(digits, len(text)))
+
+
 def _fmt_change(value: float | None) -> str:
     if value is None:
         return "–"
@@ -167,6 +173,7 @@ def _environment(root: Path) -> jinja2.Environment:
     env.filters["score"] = _fmt_score
     env.filters["change"] = _fmt_change
     env.filters["figures"] = _figures
+    env.filters["slot"] = _slot
     env.filters["direction"] = _direction
     env.filters["interval"] = _fmt_interval
     env.filters["noise"] = _noise
