@@ -26,7 +26,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from checks.criteria.intervals import LEVEL, MIN_CONTACTS, TOO_FEW, Interval
 from checks.transcripts.transcript import CRITERIA
-from flows.render import charts
+from flows.render import charts as charts  # re-exported: bench_render swaps in older charts
 from flows.render.palette import PALETTE, resolve_vars
 from flows.render.summary_budget import fit_team_summary
 from flows.report.file_names import TEAM_SUMMARY_FILE as TEAM_SUMMARY_FILE  # re-exported
