@@ -417,9 +417,17 @@ def lighter_gc() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
+# Links every stylesheet our templates use, so that a worker parses them before its first PDF.
+WARM_UP_HTML: Final = (
+    '<html lang="en"><head><link rel="stylesheet" href="style.css"/>'
+    '<link rel="stylesheet" href="card.css"/><link rel="stylesheet" href="summary.css"/>'
+    "</head><body><p>warm-up</p></body></html>"
+)
+
+
 def _worker_init() -> None:
     # Load fonts and stylesheets once, then keep that long-lived heap out of every GC pass.
-    html_to_pdf('<html lang="en"><body><p>warm-up</p></body></html>')
+    html_to_pdf(WARM_UP_HTML)
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLD)

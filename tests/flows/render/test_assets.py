@@ -208,3 +208,12 @@ def test_the_overall_points_are_dots() -> None:
     # one zero-length segment per week with a score: each is a disc with round caps
     assert dots[0].get("d", "").count("h0") == 3
     assert float(dots[0].get("stroke-width", "0")) == pytest.approx(2 * 2.7 + 0.9)
+
+
+def test_a_render_worker_parses_every_stylesheet_before_its_first_pdf() -> None:
+    from flows.render.pdf import WARM_UP_HTML
+
+    doc = html_document(WARM_UP_HTML, AssetFetcher())
+    assert isinstance(doc, ReportDocument)
+    linked = {Path(str(sheet.base_url)).name for sheet in doc.own_sheets}
+    assert linked == {p.name for p in ASSETS_DIR.glob("*.css")} - {"ua.css"}
