@@ -1,26 +1,46 @@
 """Render 1,000 generated agent scorecards plus the team summary on both cores and time it.
 
 Usage: python benchmarks/bench_render.py [--agents 1000] [--workers 2] [--page-size A4]
-Prints the median seconds per scorecard (wall time inside one worker process, i.e. one core),
-the median CPU seconds, and the total wall time (building the report data plus rendering).
+    [--baseline-ref 228b7a1 | --baseline-ref none]
+First, side by side: every scorecard rendered with the baseline commit's report_templates/ and
+flows/render/charts.py and with today's, alternately in the same worker processes (same cards,
+same renderer and WeasyPrint, same moment), and the median CPU seconds per scorecard of both.
+Then the week as the flow renders it, today's templates only: the median seconds per scorecard
+(wall time inside one worker process, i.e. one core), the median CPU seconds, and the total wall
+time (building the report data plus rendering).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import io
 import random
 import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import cache, partial
+from pathlib import Path
+from types import ModuleType
 
 import polars as pl
 from machine import describe
 
 from checks.criteria.results import FINDINGS_SCHEMA, SCORES_SCHEMA
 from checks.transcripts.transcript import CONTACTS_SCHEMA, CRITERIA, SIGNALS, TURNS_SCHEMA
+from flows.render import pdf
 from flows.render.pdf import TEAM_SUMMARY_FILE, render_week_pdfs_timed
 from flows.report.build import build_week_report
+from flows.report.model import AgentCard, WeekReport
 from flows.report.scores_table import PUBLISHED_SCORES_SCHEMA, published_scores_table, week_bounds
+from flows.report.team_scope import team_summaries
+from flows.runtime.worker_pool import spawn_pool
 
 WEEK = "2026-W47"
 
@@ -226,12 +246,118 @@ def synthetic_week(
     }
 
 
+BASELINE_REF = "228b7a1"  # the commit before issue 19's card: one style.css for every report
+REPO = Path(__file__).resolve().parent.parent
+
+
+def extract_baseline(ref: str, into: Path) -> Path:
+    """A commit's report_templates/ and flows/render/charts.py written under `into` (git)."""
+    tar = subprocess.run(
+        ["git", "-C", str(REPO), "archive", ref, "report_templates", "flows/render/charts.py"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+        archive.extractall(into, filter="data")
+    return into
+
+
+def baseline_assets(root: Path) -> pdf.Assets:
+    """Older templates link no stylesheet: they took style.css and WeasyPrint's UA sheet."""
+    return pdf.Assets(root / "report_templates", default_sheets=("style.css",), user_agent=None)
+
+
+@cache
+def baseline_charts(root: Path) -> ModuleType:
+    """The baseline commit's chart code, loaded as a module of its own."""
+    spec = importlib.util.spec_from_file_location(
+        "baseline_charts", root / "flows" / "render" / "charts.py"
+    )
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load the baseline's charts.py from {root}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextmanager
+def rendering_with(assets: pdf.Assets, charts: ModuleType) -> Iterator[None]:
+    """Render from these templates and chart code in this process, then go back to today's."""
+    saved = pdf.charts
+    pdf.use_assets(assets)
+    pdf.charts = charts  # the renderer reads its charts through this module attribute
+    try:
+        yield
+    finally:
+        pdf.charts = saved
+        pdf.use_assets(pdf.PACKAGED_ASSETS)
+
+
+def _init_side_by_side(baseline_root: str) -> None:
+    pdf._worker_init()  # warms today's templates, freezes the heap, sets the GC thresholds
+    root = Path(baseline_root)
+    with rendering_with(baseline_assets(root), baseline_charts(root)):
+        pdf.html_to_pdf('<html lang="en"><body><p>warm-up</p></body></html>')  # parse its CSS
+
+
+def _cpu_seconds(card: AgentCard, page_size: str) -> float:
+    c0 = time.process_time()
+    pdf.render_scorecard_pdf(card, page_size=page_size)
+    return time.process_time() - c0
+
+
+def _side_by_side(baseline_root: str, job: tuple[int, AgentCard, str]) -> tuple[float, float]:
+    """CPU seconds of one card with the baseline's templates and charts and with today's, in
+    turn (which goes first alternates, so neither always finds the other's garbage)."""
+    i, card, page_size = job
+    root = Path(baseline_root)
+    new_cpu = _cpu_seconds(card, page_size) if i % 2 else 0.0
+    with rendering_with(baseline_assets(root), baseline_charts(root)):
+        old_cpu = _cpu_seconds(card, page_size)
+    if not i % 2:
+        new_cpu = _cpu_seconds(card, page_size)
+    return old_cpu, new_cpu
+
+
+def compare_with_baseline(report: WeekReport, ref: str, workers: int, page_size: str) -> None:
+    """Render every card with the baseline's templates and today's, interleaved, and print both."""
+    jobs = [(i, card, page_size) for i, card in enumerate(report.agents)]
+    with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
+        root = str(extract_baseline(ref, Path(tmp)))
+        t0 = time.perf_counter()
+        with spawn_pool(workers, initializer=partial(_init_side_by_side, root)) as pool:
+            pairs = list(pool.map(partial(_side_by_side, root), jobs, chunksize=4))
+        wall = time.perf_counter() - t0
+    old = sorted(p[0] for p in pairs)
+    new = sorted(p[1] for p in pairs)
+    old_median, new_median = statistics.median(old), statistics.median(new)
+    p95 = int(0.95 * (len(pairs) - 1))
+    print(f"side by side, {len(pairs)} scorecards on {workers} workers ({wall:.1f} s):")
+    print(f"  baseline {ref} templates:   {old_median:.3f} s CPU / scorecard (median)")
+    print(f"  today's templates:          {new_median:.3f} s CPU / scorecard (median)")
+    print(
+        f"  reduction:                  {1 - new_median / old_median:.1%} of the median "
+        "(the baseline with its own charts.py)"
+    )
+    print(f"  p95:                        {old[p95]:.3f} s vs {new[p95]:.3f} s")
+    print(
+        f"  CPU of all scorecards:      {sum(old):.1f} s vs {sum(new):.1f} s "
+        f"({1 - sum(new) / sum(old):.1%} less)"
+    )
+
+
 def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--page-size", default="A4")
+    parser.add_argument(
+        "--baseline-ref",
+        default=BASELINE_REF,
+        help="git ref whose report_templates/ to compare with first ('none' to skip)",
+    )
     args = parser.parse_args()
     print(describe())
 
@@ -249,22 +375,32 @@ def main() -> None:
         turns=frames["turns"],
     )
     t2 = time.perf_counter()
+    if args.baseline_ref != "none":
+        compare_with_baseline(report, args.baseline_ref, args.workers, args.page_size)
+        print("the week as the flow renders it, today's templates:")
+    t_render = time.perf_counter()
     files = render_week_pdfs_timed(report, page_size=args.page_size, workers=args.workers)
     t3 = time.perf_counter()
 
-    cards = [f for f in files if f.name != TEAM_SUMMARY_FILE]
+    summaries = {TEAM_SUMMARY_FILE, *team_summaries(report)}
+    cards = [f for f in files if f.name not in summaries]
     team = next(f for f in files if f.name == TEAM_SUMMARY_FILE)
     wall = sorted(f.seconds for f in cards)
     cpu = sorted(f.cpu_seconds for f in cards)
-    print(f"scorecards rendered:            {len(cards)} (+ team summary), {args.workers} workers")
+    print(
+        f"scorecards rendered:            {len(cards)} (+ {len(summaries)} team summaries), "
+        f"{args.workers} workers"
+    )
     print(f"generate inputs:                {t1 - t0:.2f} s (not counted)")
     print(f"build report data:              {t2 - t1:.2f} s")
-    print(f"render all PDFs:                {t3 - t2:.2f} s")
+    print(f"render all PDFs:                {t3 - t_render:.2f} s")
     print(f"median seconds per scorecard:   {statistics.median(wall):.3f} s (one core, wall)")
     print(f"median CPU seconds / scorecard: {statistics.median(cpu):.3f} s")
     print(f"p95 seconds per scorecard:      {wall[int(0.95 * (len(wall) - 1))]:.3f} s")
     print(f"team summary:                   {team.seconds:.3f} s")
-    print(f"total wall time:                {t3 - t1:.1f} s (report data + rendering)")
+    print(
+        f"total wall time:                {t2 - t1 + t3 - t_render:.1f} s (report data + rendering)"
+    )
 
 
 if __name__ == "__main__":

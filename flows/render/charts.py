@@ -131,8 +131,9 @@ _SVG_DASH: Final[Mapping[str, str]] = {
 def _marker(shape: str, x: float, y: float, r: float) -> str:
     a, b, c, d, e, f = (_num(v) for v in (x - r, x, x + r, y - r, y, y + r))
     if shape == "o":
-        arc = f"a{_num(r)} {_num(r)} 0 1 0"
-        return f"M{a} {e}{arc} {_num(2 * r)} 0{arc} {_num(-2 * r)} 0Z"
+        # a dot: a zero-length segment with round caps (_series_line); WeasyPrint turns every
+        # arc into curves in Python, which took ~1.5% of a scorecard for eight circles
+        return f"M{b} {e}h0"
     if shape == "s":
         return f"M{a} {d}H{c}V{f}H{a}Z"
     if shape == "^":
@@ -237,6 +238,7 @@ def _dash(key: str) -> str:
 def _series_line(frame: _TrendFrame, key: str, values: Sequence[float | None]) -> str:
     """One series' line (broken at missing weeks) and its markers."""
     st = SERIES_STYLES[key]
+    r = 2.7 if key == "overall" else 2.0
     line, marks, pen = [], [], False
     for i, v in enumerate(values):
         if v is None:
@@ -244,13 +246,17 @@ def _series_line(frame: _TrendFrame, key: str, values: Sequence[float | None]) -
             continue
         x, y = frame.x(i), frame.y(v)
         line.append(f"{'L' if pen else 'M'}{_num(x)} {_num(y)}")
-        marks.append(_marker(st.marker, x, y, 2.7 if key == "overall" else 2.0))
+        marks.append(_marker(st.marker, x, y, r))
         pen = True
-    fill = st.color if key == "overall" else PAPER
+    marks_path = (
+        f'<path d="{"".join(marks)}" fill="{st.color}" stroke="{st.color}" '
+        f'stroke-width="{_num(2 * r + 0.9)}" stroke-linecap="round"/>'
+        if st.marker == "o"
+        else f'<path d="{"".join(marks)}" fill="{PAPER}" stroke="{st.color}" stroke-width="0.9"/>'
+    )
     return (
         f'<path d="{"".join(line)}" fill="none" stroke="{st.color}" '
-        f'stroke-width="{_num(st.width * 1.1)}"{_dash(key)}/>'
-        f'<path d="{"".join(marks)}" fill="{fill}" stroke="{st.color}" stroke-width="0.9"/>'
+        f'stroke-width="{_num(st.width * 1.1)}"{_dash(key)}/>{marks_path}'
     )
 
 

@@ -26,8 +26,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from checks.criteria.intervals import LEVEL, MIN_CONTACTS, TOO_FEW, Interval
 from checks.transcripts.transcript import CRITERIA
-from flows.render import charts
-from flows.render.palette import PALETTE, STYLESHEET, resolve_vars
+from flows.render import charts as charts  # re-exported: bench_render swaps in older charts
+from flows.render.palette import PALETTE, resolve_vars
 from flows.render.summary_budget import fit_team_summary
 from flows.report.file_names import TEAM_SUMMARY_FILE as TEAM_SUMMARY_FILE  # re-exported
 from flows.report.file_names import scorecard_file_name as scorecard_file_name  # re-exported
@@ -100,6 +100,12 @@ def _figures(text: str, width: int) -> str:
     return FIGURE_SPACE * max(0, width - len(text)) + text
 
 
+def _slot(text: str, digits: int = 3, width: int = 6) -> str:
+    """A short number right-aligned in `digits` digit widths, then blank to `width` of them: the
+    start of every slot lines up with a tab stop of the header (card.css)."""
+    return _figures(text, digits) + FIGURE_SPACE * max(0, width - max(digits, len(text)))
+
+
 def _fmt_change(value: float | None) -> str:
     if value is None:
         return "–"
@@ -124,11 +130,41 @@ def _direction(value: float | None) -> str:
     return "up" if value > 0 else "down"
 
 
-@cache
+@dataclass(frozen=True, slots=True)
+class Assets:
+    """A template directory: its templates, the stylesheets it serves and its UA stylesheet."""
+
+    root: Path
+    # applied to a document that links no stylesheet of ours (templates before issue 19)
+    default_sheets: tuple[str, ...] = ()
+    # replaces WeasyPrint's HTML5 user-agent stylesheet when the directory has one
+    user_agent: str | None = "ua.css"
+
+
+PACKAGED_ASSETS: Final = Assets(ASSETS_DIR)
+_assets: list[Assets] = [PACKAGED_ASSETS]  # one slot: swapped by use_assets
+
+
+def current_assets() -> Assets:
+    """The template directory renders read from (the packaged one unless use_assets ran)."""
+    return _assets[0]
+
+
+def use_assets(assets: Assets) -> None:
+    """Render from another template directory in this process (benchmarks/bench_render.py
+    compares an earlier commit's templates this way)."""
+    _assets[0] = assets
+
+
 def environment() -> jinja2.Environment:
     """The jinja2 environment over report_templates/ (autoescape on, strict undefined)."""
+    return _environment(current_assets().root)
+
+
+@cache
+def _environment(root: Path) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(ASSETS_DIR),
+        loader=jinja2.FileSystemLoader(root),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -137,6 +173,7 @@ def environment() -> jinja2.Environment:
     env.filters["score"] = _fmt_score
     env.filters["change"] = _fmt_change
     env.filters["figures"] = _figures
+    env.filters["slot"] = _slot
     env.filters["direction"] = _direction
     env.filters["interval"] = _fmt_interval
     env.filters["noise"] = _noise
@@ -149,18 +186,29 @@ def _font_config() -> FontConfiguration:
 
 
 @cache
-def _stylesheets(page_size: str) -> tuple[CSS, ...]:
-    fetcher = AssetFetcher()
-    fc = _font_config()
-    return (
-        CSS(
-            string=resolve_vars(STYLESHEET.read_text(encoding="utf-8"), PALETTE),
-            base_url=(ASSETS_DIR / "style.css").as_uri(),
-            url_fetcher=fetcher,
-            font_config=fc,
-        ),
-        CSS(string=f"@page {{ size: {page_size}; }}", font_config=fc),
+def asset_stylesheet(root: Path, name: str) -> CSS:
+    """A stylesheet of a template directory, its var()s resolved, parsed once per process."""
+    path = root / name
+    return CSS(
+        string=resolve_vars(path.read_text(encoding="utf-8"), PALETTE),
+        base_url=path.as_uri(),
+        url_fetcher=AssetFetcher(root),
+        font_config=_font_config(),
     )
+
+
+@cache
+def _user_agent_sheet(root: Path, name: str) -> CSS | None:
+    path = root / name
+    if not path.is_file():
+        return None
+    return CSS(string=path.read_text(encoding="utf-8"), base_url=path.as_uri())
+
+
+@cache
+def _stylesheets(page_size: str) -> tuple[CSS, ...]:
+    # Only the page size: a document brings the stylesheets it links (ReportDocument).
+    return (CSS(string=f"@page {{ size: {page_size}; }}", font_config=_font_config()),)
 
 
 def page_size_css(page_size: str) -> str:
@@ -171,34 +219,90 @@ def page_size_css(page_size: str) -> str:
         raise ValueError(f"page size must be A4 or Letter, not {page_size!r}") from None
 
 
-class ParsedHTML(HTML):  # type: ignore[misc]
-    """A WeasyPrint document built from an element tree we parsed ourselves."""
+def _own_stylesheets(root: ET.Element, assets: Assets) -> tuple[CSS, ...]:
+    """Take the links to our own stylesheets out of the tree and return them parsed (cached):
+    WeasyPrint would fetch and parse every linked file again for every document."""
+    names: list[str] = []
+    for parent in root.iter():
+        for link in [c for c in parent if c.tag == "link"]:
+            href = link.get("href", "")
+            if (
+                link.get("rel") == "stylesheet"
+                and "/" not in href
+                and href.endswith(".css")
+                and (assets.root / href).is_file()
+            ):
+                names.append(href)
+                parent.remove(link)
+    # anything else stays in the tree, where the AssetFetcher refuses it
+    return tuple(asset_stylesheet(assets.root, n) for n in names or assets.default_sheets)
 
-    def __init__(self, root: ET.Element, *, base_url: str, url_fetcher: URLFetcher) -> None:
-        # Same attributes as HTML.__init__ sets after its own (pure-Python) HTML5 parse.
-        self.base_url = base_url
-        self.url_fetcher = url_fetcher
-        self.media_type = "print"
+
+class ReportDocument(HTML):  # type: ignore[misc]
+    """A WeasyPrint document of ours: our stylesheets parsed once, and our lean UA stylesheet."""
+
+    own_sheets: tuple[CSS, ...] = ()
+    user_agent: CSS | None = None
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+        # WeasyPrint's HTML5 sheet styles every element for footnotes, markers, forms and dir
+        # attributes: ~12% of a scorecard for rules that match nothing we print.
+        if self.user_agent is None:
+            return list(super()._ua_stylesheets(forms))
+        return [self.user_agent]
+
+    def render(self, *args: Any, **options: Any) -> Any:
+        """Lay the document out with its own stylesheets first, then any given."""
+        options["stylesheets"] = [*self.own_sheets, *(options.get("stylesheets") or ())]
+        return super().render(*args, **options)
+
+    def adopt(self, root: ET.Element, assets: Assets) -> None:
+        """Serve the tree's links to our stylesheets ourselves and use the assets' UA sheet."""
+        self.own_sheets = _own_stylesheets(root, assets)
+        if assets.user_agent is not None:
+            self.user_agent = _user_agent_sheet(assets.root, assets.user_agent)
         self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
         self.etree_element = self.wrapper_element.etree_element
 
 
+class ParsedHTML(ReportDocument):
+    """A WeasyPrint document built from an element tree we parsed ourselves."""
+
+    def __init__(
+        self, root: ET.Element, *, base_url: str, url_fetcher: URLFetcher, assets: Assets
+    ) -> None:
+        # Same attributes as HTML.__init__ sets after its own (pure-Python) HTML5 parse.
+        self.base_url = base_url
+        self.url_fetcher = url_fetcher
+        self.media_type = "print"
+        self.adopt(root, assets)
+
+
+class Html5Document(ReportDocument):
+    """A document WeasyPrint parses as HTML5 (for text XML cannot carry)."""
+
+    def __init__(self, html: str, *, base_url: str, url_fetcher: URLFetcher, assets: Assets):
+        super().__init__(string=html, base_url=base_url, url_fetcher=url_fetcher)
+        self.adopt(self.etree_element, assets)
+
+
 def html_document(html: str, fetcher: URLFetcher) -> HTML:
     """Our templates emit well-formed XHTML: parse it with expat (C), else as HTML5."""
-    base_url = ASSETS_DIR.as_uri() + "/"
+    assets = current_assets()
+    base_url = assets.root.as_uri() + "/"
     try:
         root = ET.fromstring(html)
     except ET.ParseError as exc:
         # e.g. a control character from a transcript that XML forbids and HTML5 tolerates
         _log.debug("HTML5 parse instead of XML (%s)", exc)
-        return HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return ParsedHTML(root, base_url=base_url, url_fetcher=fetcher)
+        return Html5Document(html, base_url=base_url, url_fetcher=fetcher, assets=assets)
+    return ParsedHTML(root, base_url=base_url, url_fetcher=fetcher, assets=assets)
 
 
 def html_to_pdf(html: str, *, page_size: str = "A4", fetcher: AssetFetcher | None = None) -> bytes:
     """Render our HTML to a tagged PDF with embedded, subset fonts and only packaged assets."""
     size = page_size_css(page_size)
-    doc = html_document(html, fetcher or AssetFetcher())
+    doc = html_document(html, fetcher or AssetFetcher(current_assets().root))
     pdf: bytes = doc.write_pdf(
         stylesheets=list(_stylesheets(size)),
         font_config=_font_config(),
@@ -313,9 +417,17 @@ def lighter_gc() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
+# Links every stylesheet our templates use, so that a worker parses them before its first PDF.
+WARM_UP_HTML: Final = (
+    '<html lang="en"><head><link rel="stylesheet" href="style.css"/>'
+    '<link rel="stylesheet" href="card.css"/><link rel="stylesheet" href="summary.css"/>'
+    "</head><body><p>warm-up</p></body></html>"
+)
+
+
 def _worker_init() -> None:
     # Load fonts and stylesheets once, then keep that long-lived heap out of every GC pass.
-    html_to_pdf('<html lang="en"><body><p>warm-up</p></body></html>')
+    html_to_pdf(WARM_UP_HTML)
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLD)
