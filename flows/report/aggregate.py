@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -51,7 +52,8 @@ def weight_expr() -> pl.Expr:
 def weighted_mean(col: str) -> pl.Expr:
     """Mean of a column weighted by inverse selection probability, N/A rows left out."""
     w = pl.when(pl.col(col).is_not_null()).then(weight_expr())
-    return ((pl.col(col) * w).sum() / w.sum()).alias(col)
+    # null, not NaN (0/0), when the criterion applied to none of the group's contacts
+    return pl.when(w.sum() > 0).then((pl.col(col) * w).sum() / w.sum()).alias(col)
 
 
 def with_weight(table: pl.DataFrame) -> pl.DataFrame:
@@ -91,7 +93,7 @@ def as_float(v: Any) -> float | None:
 
 
 def median_of(values: Sequence[float | None]) -> float | None:
-    vals = [v for v in values if v is not None]
+    vals = [v for v in values if v is not None and not math.isnan(v)]
     return float(statistics.median(vals)) if vals else None
 
 

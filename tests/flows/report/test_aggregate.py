@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from checks.transcripts.transcript import CRITERIA
+from flows.report.aggregate import agent_means, median_of
 from flows.report.scores_table import published_scores_table
 from tests.flows.report.fixtures import (
     NAMES,
@@ -87,3 +88,20 @@ def test_contacts_in_an_unsupported_language_count_on_the_team_summary_only() ->
     assert report.team.n_unsupported_language == 3
     assert report.team == replace(plain.team, unsupported_languages=(("es", 2), ("fr", 1)))
     assert plain.team.n_unsupported_language == 0
+
+
+def test_a_criterion_that_never_applied_has_no_mean_and_no_team_median() -> None:
+    table = pl.DataFrame(
+        {
+            "agent_id": ["a", "a", "b"],
+            "overall": [50.0, 70.0, 80.0],
+            "weight": [1.0, 3.0, 1.0],
+            **{c: [None, None, None] for c in CRITERIA},
+        },
+        schema_overrides={c: pl.Float64 for c in CRITERIA},
+    )
+    means = agent_means(table, ["agent_id"]).sort("agent_id")
+    assert means["overall"].to_list() == [65.0, 80.0]
+    assert means[CRITERIA[0]].to_list() == [None, None]  # not NaN from 0/0
+    assert median_of([float("nan"), None]) is None
+    assert median_of([float("nan"), 20.0, 40.0]) == 30.0
