@@ -59,3 +59,16 @@ def test_settings_read_smtp_from_the_environment(monkeypatch: pytest.MonkeyPatch
     assert conf.smtp_password.get_secret_value() == "s3cret"
     # What Prefect stores as a flow run's parameters (JSON) keeps the secret out.
     assert "s3cret" not in json.dumps(conf.model_dump(mode="json"))
+
+
+def test_screen_and_how_far_a_sample_first_run_reads() -> None:
+    assert Settings().screen_depth == 10  # auto: twice the sample of 5
+    assert Settings().draw_depth == 10
+    assert Settings(sample="5", screen="3").screen_depth == 5  # never fewer than the sample
+    assert Settings(sample="5", screen="3").draw_depth == 6  # one past it: "every contact"?
+    assert Settings(screen="all").draw_depth is None  # the whole week is screened: read it all
+    assert Settings(sample="all").draw_depth is None
+    assert Settings(sample_policy="random").draw_depth == 6
+    assert Settings(coaching_picks=2).draw_depth is None  # picks look at every contact
+    with pytest.raises(ValueError, match="screen must be"):
+        Settings(screen="some")
