@@ -120,12 +120,7 @@ def select_week(
     sample_first.py fetches those); they end as not_sampled.
     """
     split = eligible_contacts(contacts, start, end)
-    keep, dupes, outside, unattributed = (
-        split.keep,
-        split.duplicates,
-        split.outside,
-        split.unattributed,
-    )
+    keep = split.keep
     frame = keep
     if unread is not None and not unread.is_empty():
         fresh = unread.join(keep.select("contact_id"), on="contact_id", how="anti")
@@ -191,9 +186,9 @@ def select_week(
             rows(sampled, "scored", None),
             rows(not_sampled, "not_sampled", None),
             never_read,
-            rows(dupes, "duplicate", "same contact id in another file (kept that one)"),
-            rows(unattributed, "unattributed", "no agent found for this contact"),
-            rows(outside, "outside_week", "started outside the week in the configured zone"),
+            rows(split.duplicates, "duplicate", "same contact id in another file (kept that one)"),
+            rows(split.unattributed, "unattributed", "no agent found for this contact"),
+            rows(split.outside, "outside_week", "started outside the week in the configured zone"),
             key_dupes,
             q_rows,
         ]
