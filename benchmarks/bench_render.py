@@ -258,7 +258,10 @@ def extract_baseline(ref: str, into: Path) -> Path:
         capture_output=True,
     ).stdout
     with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
-        archive.extractall(into, filter="data")
+        if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
+            archive.extractall(into, filter="data")
+        else:  # our own git archive of our own files
+            archive.extractall(into)
     return into
 
 
