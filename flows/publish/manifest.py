@@ -14,7 +14,7 @@ from flows.config.settings import Settings
 from flows.config.version import code_version
 from flows.config.weeks import IsoWeek
 from flows.ingest.formats import Quarantine
-from flows.select.ledger import STATES, WeekSelection
+from flows.select.ledger import NOT_FETCHED, STATES, WeekSelection
 
 # 1 was the untyped dict before; 2 adds schema_version itself and fixes the field set below.
 SCHEMA_VERSION: Final = 2
@@ -58,6 +58,10 @@ class Manifest(BaseModel):
     end: str = Field(description="the instant after the week's last (ISO 8601)")
     timezone: str
     sample: str = Field(description="contacts per agent, or 'all'")
+    sample_policy: str | None = Field(None, description="random or stratified")
+    screen: str | None = Field(
+        None, description="contacts per agent screened before a stratified draw, or 'all'"
+    )
     rubric_version: str
     rubric_sha256: str = Field(description="sha256 of the rubric file the week was scored with")
     code_version: str
@@ -117,11 +121,19 @@ def build_manifest(
         end=end.isoformat(),
         timezone=settings.timezone,
         sample=settings.sample,
+        sample_policy=settings.sample_policy,
+        screen=None if settings.sample_policy == "random" else str(settings.screen_depth or "all"),
         rubric_version=rubric.version,
         rubric_sha256=rubric.sha256,
         code_version=code_version(),
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        counts={"entries": selection.ledger.height, "agents": sampled.height, **counts},
+        counts={
+            "entries": selection.ledger.height,
+            "agents": sampled.height,
+            **counts,
+            # listed contacts whose files a sample-first run never fetched (all not_sampled)
+            "not_fetched": selection.ledger.filter(pl.col("reason") == NOT_FETCHED).height,
+        },
         sampled={agent: ids for agent, ids in sampled.iter_rows()},
         quarantined=[QuarantinedFile(key=q.key, reason=q.reason) for q in quarantined],
         # Everything not scored or merely not sampled, by key; ledger.csv lists every entry.

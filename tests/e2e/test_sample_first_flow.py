@@ -4,6 +4,7 @@ and publishes the same scores as a run that reads every file."""
 from __future__ import annotations
 
 import io
+import json
 from collections import defaultdict
 
 import polars as pl
@@ -85,6 +86,11 @@ def test_sample_first_reads_less_and_scores_the_same(s3_store: S3Store) -> None:
     unread = fast_ledger.filter(pl.col("reason") == NOT_FETCHED)
     assert unread.height > len(contacts) // 3  # most of the week was never fetched
     assert set(unread["state"]) == {"not_sampled"}
+    manifest = json.loads(s3_store.get(f"first-{policy}/{WEEK}/manifest.json"))
+    assert manifest["counts"]["not_fetched"] == unread.height
+    assert (manifest["sample_policy"], manifest["screen"]) == ("stratified", "10")
+    full_manifest = json.loads(s3_store.get(f"all-{policy}/{WEEK}/manifest.json"))
+    assert full_manifest["counts"]["not_fetched"] == 0
     # the files it did read end where reading everything put them
     read = fast_ledger.filter(pl.col("reason").is_null() | (pl.col("reason") != NOT_FETCHED))
     same = read.join(full_ledger, on="key", suffix="_full")
