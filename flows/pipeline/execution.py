@@ -21,7 +21,14 @@ from flows.config.settings import Settings
 from flows.ingest.attribution import Attribution
 from flows.ingest.load_workers import load_pool
 from flows.ingest.loading import LoadedShard, attribution_for
-from flows.pipeline.tasks import load_shard, opaque, render, render_chunk, score_chunk
+from flows.pipeline.tasks import (
+    load_shard,
+    opaque,
+    render,
+    render_chunk,
+    score_chunk,
+    warm_up_renderer,
+)
 from flows.publish.publish import WeekPublisher
 from flows.render.pdf import TEAM_SUMMARY_FILE, render_pool
 from flows.report.model import WeekReport
@@ -139,8 +146,14 @@ class DaskExecution:
 
     @contextmanager
     def renderer(self) -> Iterator[Renderer]:
-        """Chunks of agents rendered on the workers, their PDFs uploaded from here."""
-        yield self._render
+        """Chunks of agents rendered on the workers, their PDFs uploaded from here; each
+        worker loads fonts and stylesheets now, while the report is being built."""
+        warming = [warm_up_renderer.submit() for _ in range(max(1, self.settings.dask_workers))]
+        try:
+            yield self._render
+        finally:
+            for future in warming:
+                future.wait()
 
     def _render(self, report: WeekReport, sinks: Sequence[WeekPublisher]) -> int:
         n = len(report.agents)

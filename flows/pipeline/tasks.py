@@ -41,6 +41,7 @@ from flows.render.pdf import (
     render_scorecard_pdf,
     render_team_summary_pdf,
     scorecard_file_name,
+    warm_up,
 )
 from flows.report.history import read_history
 from flows.report.model import WeekReport
@@ -258,10 +259,18 @@ def render(
     return made
 
 
+@task(name="warm-up-renderer", cache_policy=NO_CACHE)
+def warm_up_renderer() -> bool:
+    """Load fonts and stylesheets in this worker before its first scorecard (True if it had
+    not yet)."""
+    return warm_up()
+
+
 @task(name="render-chunk", cache_policy=NO_CACHE)
 def render_chunk(payload: bytes, settings: Settings) -> dict[str, bytes]:
     """Scorecards of a pickled chunk of agent cards, plus the summaries when it holds them."""
     cards, summaries = pickle.loads(payload)  # our own bytes, made by render_all just before
+    warm_up()  # a no-op where warm_up_renderer ran
     with lighter_gc():
         files = {
             scorecard_file_name(card.agent_id): render_scorecard_pdf(

@@ -425,9 +425,22 @@ WARM_UP_HTML: Final = (
 )
 
 
+_warm: list[bool] = []  # set once this process has rendered the warm-up page
+
+
+def warm_up() -> bool:
+    """Load fonts and parse every stylesheet of ours in this process, once; False when it
+    was already done."""
+    if _warm:
+        return False
+    html_to_pdf(WARM_UP_HTML)
+    _warm.append(True)
+    return True
+
+
 def _worker_init() -> None:
     # Load fonts and stylesheets once, then keep that long-lived heap out of every GC pass.
-    html_to_pdf(WARM_UP_HTML)
+    warm_up()
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLD)

@@ -217,3 +217,11 @@ def test_a_render_worker_parses_every_stylesheet_before_its_first_pdf() -> None:
     assert isinstance(doc, ReportDocument)
     linked = {Path(str(sheet.base_url)).name for sheet in doc.own_sheets}
     assert linked == {p.name for p in ASSETS_DIR.glob("*.css")} - {"ua.css"}
+
+
+def test_warm_up_runs_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.render import pdf
+
+    monkeypatch.setattr(pdf, "_warm", [])
+    assert pdf.warm_up() is True  # fonts and every stylesheet loaded: a page was rendered
+    assert pdf.warm_up() is False
