@@ -26,7 +26,7 @@ from flows.ingest.attribution import Attribution
 from flows.ingest.formats.contact_lens import contact_lens_contact_id
 from flows.ingest.loading import LoadedShard, fallback_copies, merge_shards
 from flows.select.ledger import eligible_contacts
-from flows.select.sampling import sample_rank
+from flows.select.sampling import first_in_rank_order, with_ranks
 from flows.stores.base import StoredObject
 
 PENDING_SCHEMA = pl.Schema({"key": pl.String, "contact_id": pl.String, "agent_id": pl.String})
@@ -65,15 +65,7 @@ def keys_to_fetch(pending: pl.DataFrame, usable: pl.DataFrame, week: str, depth:
     ).unique(maintain_order=True)
     if pool.is_empty() or pending.is_empty():
         return []
-    ranks = [
-        sample_rank(week, a, c)
-        for a, c in zip(pool["agent_id"].to_list(), pool["contact_id"].to_list(), strict=True)
-    ]
-    first = (
-        pool.with_columns(pl.Series("_rank", ranks, dtype=pl.String))
-        .sort("agent_id", "_rank")
-        .filter(pl.int_range(pl.len()).over("agent_id") < depth)
-    )
+    first = first_in_rank_order(with_ranks(pool, week), depth)
     # every unread copy of a contact among the first: the copy read-all would keep may be it
     wanted = pending.join(first.select("contact_id").unique(), on="contact_id", how="semi")
     return sorted(wanted["key"].to_list())

@@ -13,8 +13,8 @@ So a run needs the transcripts of those contacts alone, never the whole week (is
 sampled contact's weight is how many screened contacts of its stratum it stands for; the ratio
 of the agent's contacts to the screened ones is the same for every contact of an agent, so it
 cancels in the agent's weighted means and is left out (weights are only ever compared within
-one agent's week). Ranks are random, so the screened set is
-a simple random sample of the week and the agent's weighted mean stays unbiased.
+one agent's week). Ranks are random, so the screened set is a simple random sample of the week
+and the agent's weighted mean stays unbiased.
 """
 
 from __future__ import annotations
@@ -52,11 +52,17 @@ def distress_quota(size: int, contacts: int, distressed: int) -> int:
     return max(min(quota, distressed), size - calm)
 
 
-def screened(ranked: pl.DataFrame, screen: int | None, size: int) -> pl.DataFrame:
-    """The first ``screen`` rows of each agent by ``_rank`` (never fewer than the sample)."""
-    if screen is None:
-        return ranked
-    depth = max(screen, size)
+def with_ranks(index: pl.DataFrame, week: str) -> pl.DataFrame:
+    """`index` (contact_id, agent_id, …) with each contact's sample rank as ``_rank``."""
+    ranks = [
+        sample_rank(week, a, c)
+        for a, c in zip(index["agent_id"].to_list(), index["contact_id"].to_list(), strict=True)
+    ]
+    return index.with_columns(pl.Series("_rank", ranks, dtype=pl.String))
+
+
+def first_in_rank_order(ranked: pl.DataFrame, depth: int) -> pl.DataFrame:
+    """The first ``depth`` rows of each agent by ``_rank`` (with_ranks)."""
     position = pl.int_range(pl.len()).over("agent_id")
     return ranked.sort("agent_id", "_rank").filter(position < depth)
 
@@ -86,14 +92,11 @@ def sample_per_agent(
         )
     if size is None:
         return index.with_columns(weight=pl.lit(1.0), sampled_because=pl.lit(BECAUSE_ALL))
-    ranks = [
-        sample_rank(week, a, c)
-        for a, c in zip(index["agent_id"].to_list(), index["contact_id"].to_list(), strict=True)
-    ]
-    ranked = index.with_columns(pl.Series("_rank", ranks, dtype=pl.String))
+    ranked = with_ranks(index, week)
     totals = ranked.group_by("agent_id").agg(_all=pl.len())
     if policy == "stratified" and distressed is not None:
-        ranked = screened(ranked, screen, size)
+        if screen is not None:  # never fewer than the sample
+            ranked = first_in_rank_order(ranked, max(screen, size))
         upset = distressed(ranked.select(index.columns))
         ranked = ranked.with_columns(_upset=pl.col("contact_id").is_in(upset.implode()))
     else:
