@@ -9,6 +9,7 @@ import polars as pl
 
 from checks.coaching.quotes import Finding
 from checks.coaching.week import AgentWeek, Evidence, Reply
+from checks.criteria.means import weighted_mean
 from checks.transcripts.transcript import CRITERIA
 
 POSITIVE_SIGNALS: Final = (
@@ -88,10 +89,7 @@ def week_totals(contacts: pl.DataFrame) -> pl.DataFrame:
         shown=pl.col("shown").sum(),
         missed=pl.col("missed").sum(),
         problems=pl.col("problem").sum(),
-        **{
-            f"mean_{c}": (pl.col(c) * weight).sum() / weight.filter(pl.col(c).is_not_null()).sum()
-            for c in CRITERIA
-        },
+        **{f"mean_{c}": weighted_mean(c, weight) for c in CRITERIA},
         **{f"ids_{k}": pl.col("contact_id").filter(pl.col(k)).sort() for k in CONTACT_FLAGS},
     )
 

@@ -15,6 +15,7 @@ from checks.criteria.intervals import (
     Interval,
     interval,
 )
+from checks.criteria.means import weighted_mean as criterion_mean
 from checks.transcripts.transcript import CRITERIA
 from flows.report.model import ContactRow, SignalCount, TrendPoint
 from flows.report.scores_table import scored_rows
@@ -51,9 +52,7 @@ def weight_expr() -> pl.Expr:
 
 def weighted_mean(col: str) -> pl.Expr:
     """Mean of a column weighted by inverse selection probability, N/A rows left out."""
-    w = pl.when(pl.col(col).is_not_null()).then(weight_expr())
-    # null, not NaN (0/0), when the criterion applied to none of the group's contacts
-    return pl.when(w.sum() > 0).then((pl.col(col) * w).sum() / w.sum()).alias(col)
+    return criterion_mean(col, weight_expr()).alias(col)
 
 
 def with_weight(table: pl.DataFrame) -> pl.DataFrame:
