@@ -298,6 +298,14 @@ def run_one(endpoint: str, run: str, out: str) -> None:
         dask_workers=RUNS[run][1],
         read_all=RUNS[run][2],
     )
+    figures = measured_run(lambda: weekly_flow(settings)(week=WEEK, settings=settings))
+    figures["scores_sha256"] = _scores_digest(Path(out) / WEEK / "scores.csv")
+    print("RESULT " + json.dumps(figures), flush=True)
+
+
+def measured_run(run: Any) -> dict[str, Any]:
+    """Run the flow (``run()``) and return its wall time, stages, counts and peak memory: of
+    this process (VmHWM) and of it with every process under it (sampled every 0.25 s)."""
     tree: list[float] = []
     done = threading.Event()
 
@@ -308,11 +316,11 @@ def run_one(endpoint: str, run: str, out: str) -> None:
     sampler = threading.Thread(target=sample_rss, daemon=True)
     start = time.perf_counter()
     sampler.start()
-    result = weekly_flow(settings)(week=WEEK, settings=settings)
+    result = run()
     wall = time.perf_counter() - start
     done.set()
     sampler.join()
-    figures = {
+    return {
         "wall_s": round(wall, 1),
         "stages_s": result["timings"],
         "counts": result["counts"],
@@ -321,9 +329,7 @@ def run_one(endpoint: str, run: str, out: str) -> None:
         # week) over exec into ru_maxrss.
         "peak_rss_mib": round(_rss_mib(field="VmHWM")),
         "peak_tree_rss_mib": round(max(tree, default=0.0)),
-        "scores_sha256": _scores_digest(Path(out) / WEEK / "scores.csv"),
     }
-    print("RESULT " + json.dumps(figures), flush=True)
 
 
 def _scores_digest(path: Path) -> str:

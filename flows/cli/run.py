@@ -42,6 +42,17 @@ def run(
         bool,
         typer.Option("--read-all", help="Read every file even where the sample can go first."),
     ] = False,
+    whole_week: Annotated[
+        bool,
+        typer.Option(
+            "--whole-week",
+            help="Load the whole week here instead of auditing chunks of agents in workers.",
+        ),
+    ] = False,
+    scratch_dir: Annotated[
+        Path | None,
+        typer.Option(help="Where chunks keep scored turns until rendering (shared by workers)."),
+    ] = None,
     timezone: Annotated[str | None, typer.Option(help="Zone of the week's bounds.")] = None,
     rubric: Annotated[Path | None, typer.Option(help="Rubric YAML file.")] = None,
     page_size: Annotated[str | None, typer.Option(help="A4 or Letter.")] = None,
@@ -82,6 +93,8 @@ def run(
             sample_policy=sample_policy,
             screen=screen,
             read_all=read_all or None,
+            whole_week=whole_week or None,
+            scratch_dir=scratch_dir,
             timezone=timezone,
             rubric=rubric,
             page_size=page_size,

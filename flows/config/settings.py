@@ -43,6 +43,17 @@ class Settings(BaseSettings):
     read_all: bool = Field(
         False, description="read every listed file even where the sample can be drawn first"
     )
+    whole_week: bool = Field(
+        False,
+        description="load the whole week into the flow process even where chunks of agents "
+        "can be audited apart, each by one worker from its files to its uploaded scorecards",
+    )
+    scratch_dir: Path | None = Field(
+        None,
+        description="where chunks of agents keep their scored turns between scoring and "
+        "rendering (default: a temporary folder; on a Dask cluster of several machines, one "
+        "every worker can read)",
+    )
     coaching_picks: int = Field(
         0, ge=0, description="extra contacts per agent picked for coaching, never in a mean"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
@@ -140,7 +141,8 @@ def _ctr_ref(record: dict[str, Any]) -> tuple[AgentRef, tuple[float, str]] | Non
         talk = float(duration)
     updated = record.get("LastUpdateTimestamp")
     rank = (talk, updated if isinstance(updated, str) else "")
-    return AgentRef(agent_id, None, team, connected), rank
+    # interned: a week's million records name a few thousand agents and queues
+    return AgentRef(sys.intern(agent_id), None, team and sys.intern(team), connected), rank
 
 
 def attribution_from_ctr_jsonl(data: bytes) -> Attribution:

@@ -59,13 +59,15 @@ def outputs_markdown(
     return "\n".join(lines)
 
 
-def week_table_markdown(week: str, table: pl.DataFrame) -> str:
+def week_table_markdown(week: str, table: pl.DataFrame | pl.LazyFrame) -> str:
     """The week's per-agent table as markdown for the Prefect UI."""
     agents = (
-        table.filter(pl.col("state") == "scored")  # not the contacts left out for their language
+        table.lazy()
+        .filter(pl.col("state") == "scored")  # not the contacts left out for their language
         .group_by("agent_id", "agent_name", "team")
         .agg(pl.len().alias("contacts"), pl.col("overall").mean().round(1))
         .sort("overall", descending=True, nulls_last=True)
+        .collect()
     )
     lines = [
         f"# Rapport weekly audit {week}",

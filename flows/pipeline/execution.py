@@ -7,12 +7,13 @@ never branches on the strategy itself.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import polars as pl
-from prefect import unmapped
+from prefect import Task, unmapped
 from prefect.futures import PrefectFuture
 
 from checks.criteria.results import ScoredBatch
@@ -21,17 +22,27 @@ from flows.config.settings import Settings
 from flows.ingest.attribution import Attribution
 from flows.ingest.load_workers import load_pool
 from flows.ingest.loading import LoadedShard, attribution_for
+from flows.pipeline.agent_chunks import (
+    ChunkCards,
+    ChunkScores,
+    ReportJob,
+    ScoreJob,
+    agents_in_chunks,
+)
 from flows.pipeline.tasks import (
     load_shard,
     opaque,
     render,
     render_chunk,
+    render_summaries,
+    report_agents_task,
+    score_agents_task,
     score_chunk,
     warm_up_renderer,
 )
 from flows.publish.publish import WeekPublisher
 from flows.render.pdf import TEAM_SUMMARY_FILE, render_pool
-from flows.report.model import WeekReport
+from flows.report.model import TeamSummary, WeekReport
 from flows.report.team_scope import team_summaries
 from flows.stores.base import StoredObject
 
@@ -40,6 +51,7 @@ SCORE_CHUNK_CONTACTS = 10_000
 # pairs), and more at once multiplies the peak memory.
 SCORE_CONCURRENCY = 2
 
+R = TypeVar("R")
 Renderer = Callable[[WeekReport, Sequence[WeekPublisher]], int]
 
 
@@ -66,6 +78,49 @@ class Execution(Protocol):
     def renderer(self) -> AbstractContextManager[Renderer]:
         """A renderer whose workers start now, so they warm up while the report is built."""
         ...
+
+    def agent_workers(self) -> AbstractContextManager[ChunkWork]:
+        """Workers that audit chunks of agents apart (flows/pipeline/agent_chunks.py)."""
+        ...
+
+
+class ChunkWork:
+    """Chunks of agents audited in tasks, a few at a time, each in a worker process (a Dask
+    worker, or a process of the local pool)."""
+
+    def __init__(self, settings: Settings, pool: Executor | None, window: int) -> None:
+        self.settings = settings
+        self.pool = pool
+        self.window = window  # chunks under way at once: the rest wait unpickled
+
+    def score(self, jobs: Iterable[ScoreJob]) -> list[ChunkScores]:
+        """Fetch, draw, score and mask each chunk."""
+        return self._run(score_agents_task, jobs)
+
+    def report(self, jobs: Iterable[ReportJob]) -> list[ChunkCards]:
+        """Build, render and upload each scored chunk's cards."""
+        return self._run(report_agents_task, jobs)
+
+    def summaries(self, summaries: dict[str, TeamSummary]) -> dict[str, bytes]:
+        """Render the team summaries."""
+        if self.pool is None:
+            return render_summaries(summaries, self.settings.page_size)
+        return render_summaries(summaries, self.settings.page_size, opaque(self.pool))
+
+    def _run(self, work: Task[..., R], jobs: Iterable[Any]) -> list[R]:
+        done: list[R] = []
+        pending: list[PrefectFuture[R]] = []
+        for job in jobs:
+            # pickled here: Prefect would walk every frame of the job, and its quote() marker
+            # does not survive the trip to a Dask worker
+            payload = pickle.dumps(job)
+            if self.pool is None:
+                pending.append(work.submit(payload))
+            else:
+                pending.append(work.submit(payload, opaque(self.pool)))
+            if len(pending) >= self.window:
+                done.append(pending.pop(0).result())
+        return done + [f.result() for f in pending]
 
 
 class LocalExecution:
@@ -115,6 +170,12 @@ class LocalExecution:
 
             yield render_week
 
+    @contextmanager
+    def agent_workers(self) -> Iterator[ChunkWork]:
+        """The render pool's processes (warm by the first card) score and report the chunks."""
+        with render_pool(self.settings.render_workers) as pool:
+            yield ChunkWork(self.settings, pool, 2 * self.settings.render_workers)
+
 
 class DaskExecution:
     """Every task on the Dask cluster of the flow's task runner (prefect-dask)."""
@@ -155,6 +216,11 @@ class DaskExecution:
             for future in warming:
                 future.wait()
 
+    @contextmanager
+    def agent_workers(self) -> Iterator[ChunkWork]:
+        """Chunks as tasks on the cluster, twice as many under way as it has workers."""
+        yield ChunkWork(self.settings, None, 2 * (self.settings.dask_workers or 4))
+
     def _render(self, report: WeekReport, sinks: Sequence[WeekPublisher]) -> int:
         n = len(report.agents)
         step = max(1, -(-n // (4 * max(1, self.settings.dask_workers or 4))))
@@ -182,16 +248,7 @@ def execution_for(settings: Settings) -> Execution:
 
 def agent_chunks(sampled: pl.DataFrame, target: int = SCORE_CHUNK_CONTACTS) -> list[list[str]]:
     """Group agents into chunks of about `target` contacts, never splitting an agent."""
-    counts = sampled.group_by("agent_id").len().sort("agent_id")
-    chunks: list[list[str]] = [[]]
-    size = 0
-    for agent, n in counts.iter_rows():
-        if size and size + n > target:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(agent)
-        size += n
-    return [c for c in chunks if c]
+    return agents_in_chunks(sampled, target)
 
 
 def shards_of(objects: Sequence[StoredObject], size: int) -> list[list[StoredObject]]:

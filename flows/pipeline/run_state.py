@@ -44,6 +44,7 @@ class StageClock:
 STAGE_KEYS = {
     "listing": "list",
     "loading": "load",
+    "loading and scoring": "load+score",  # chunks of agents: both in one worker task
     "sampling": "sample",
     "scoring": "score",
     "building the report": "report",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import pickle
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ParamSpec, TypeVar, cast
 
 import polars as pl
@@ -19,7 +20,6 @@ from prefect.utilities.annotations import quote
 from checks.criteria.results import ScoredBatch, empty_batch
 from checks.criteria.scoring import score_turns
 from checks.rubric.rubric import Rubric
-from checks.signals.distress_screen import distressed_contacts
 from checks.transcripts.transcript import CONTACTS_SCHEMA
 from flows.config.settings import Settings
 from flows.config.weeks import IsoWeek, day_prefix
@@ -33,6 +33,16 @@ from flows.ingest.attribution_source import read_attribution
 from flows.ingest.formats import choose_contact_lens_keys
 from flows.ingest.load_workers import ShardJob, load_shard_with
 from flows.ingest.loading import LoadedShard
+from flows.pipeline.agent_chunks import (
+    ChunkCards,
+    ChunkedListing,
+    ChunkScores,
+    ReportJob,
+    ScoreJob,
+    chunk_plan,
+    report_agents,
+    score_agents,
+)
 from flows.publish.manifest import Manifest
 from flows.publish.publish import WeekPublisher, week_prefix
 from flows.render.pdf import (
@@ -41,22 +51,25 @@ from flows.render.pdf import (
     render_scorecard_pdf,
     render_team_summary_pdf,
     scorecard_file_name,
+    summary_pdfs,
     warm_up,
 )
-from flows.report.history import read_history
-from flows.report.model import WeekReport
+from flows.report.aggregate import Trends
+from flows.report.history import read_history, read_trends
+from flows.report.model import TeamSummary, WeekReport
 from flows.report.scores_table import published_scores_table
 from flows.runtime.io_threads import IOThreads, RunStopped, stopping
 from flows.runtime.log_masking import install_log_masking
-from flows.select.coaching_picks import with_coaching_picks
-from flows.select.ledger import (
-    WeekSelection,
-    select_week,
-)
+from flows.runtime.memory import give_back_freed_memory
+from flows.runtime.worker_pool import spawn_pool
+from flows.select.draw import draw_week
+from flows.select.ledger import WeekSelection
 from flows.stores.base import StoredObject, StoreError
 from flows.stores.factory import input_store, output_store
 from flows.stores.local import LocalStore
 
+# A published table: its bytes, or a function that makes them when they are uploaded.
+TableFile = bytes | Callable[[], bytes]
 RETRIES = 3
 RETRY_DELAYS = [2.0, 10.0, 30.0]  # on top of botocore's own per-request retries
 P = ParamSpec("P")
@@ -122,7 +135,11 @@ class Listing:
 @s3_task("list-week")
 def list_week(settings: Settings, week: IsoWeek) -> Listing:
     """List only the week's day partitions under every input prefix (paginated)."""
-    logger = get_run_logger()
+    return list_files(settings, week, get_run_logger())
+
+
+def list_files(settings: Settings, week: IsoWeek, logger: Any) -> Listing:
+    """The week's files under every input prefix, telling ``logger`` how the listing goes."""
     store = input_store(settings)
     days = week.utc_days(settings.timezone)
     parts = [day_prefix(prefix, day) for prefix in settings.input_prefixes for day in days]
@@ -156,6 +173,60 @@ def list_week(settings: Settings, week: IsoWeek) -> Listing:
     # Contact Lens keeps raw and redacted copies of a contact: read only the preferred one.
     kept, dropped = choose_contact_lens_keys(sorted(found))
     return Listing([found[k] for k in kept], dropped, {k: found[k] for k in dropped})
+
+
+@s3_task("plan-chunks")
+def plan_chunks(settings: Settings, week: IsoWeek) -> ChunkedListing | None:
+    """Where contact records or a roster may name every file's agent: list the week, read who
+    took each contact and cut the week into chunks of agents, all in a worker process (a
+    million listed files and their records are ~1 GiB of Python objects the flow process
+    would keep); None when the week cannot be cut (then the flow lists it itself)."""
+    if settings.whole_week or not (settings.ctr_prefix or settings.roster):
+        return None
+    with spawn_pool(1) as pool:
+        planned = pool.submit(chunked_listing, settings, str(week)).result()
+    logger = get_run_logger()
+    for line in planned.log if planned is not None else ():
+        logger.info("%s", line)
+    return planned
+
+
+def chunked_listing(settings: Settings, week: str) -> ChunkedListing | None:
+    """The week listed, attributed and cut into chunks of agents (run in a worker process)."""
+    iso = IsoWeek.parse(week)
+    said = LogLines()
+    logger = logging.getLogger("rapport.plan")
+    logger.setLevel(logging.INFO)
+    logger.addHandler(said)
+    try:
+        listing = list_files(settings, iso, logger)
+        agents = read_attribution(input_store(settings), settings, iso)
+        plan = chunk_plan(settings, listing.objects, agents)
+    finally:
+        logger.removeHandler(said)
+    if plan is None or agents is None:
+        return None
+    return ChunkedListing(
+        plan=plan,
+        listed=len(listing.objects),
+        duplicates=listing.duplicates,
+        spares=listing.spares,
+        directory=dict(agents.directory),
+        failed_sources=agents.failed_sources,
+        log=said.lines,
+    )
+
+
+class LogLines(logging.Handler):
+    """Keeps what a worker process logged, for the flow to log in its run."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keep the line."""
+        self.lines.append(record.getMessage())
 
 
 @s3_task("read-attribution")
@@ -192,32 +263,8 @@ def sample_week(
     rubric: Rubric,
     unread: pl.DataFrame | None = None,
 ) -> WeekSelection:
-    """Decide each contact's state, draw the reproducible per-agent sample (upset customers
-    get a share under the stratified policy) and add the coaching picks apart from it;
-    ``unread``: listed contacts a sample-first load left unread (never drawn)."""
-    start, end = week.utc_bounds(settings.timezone)
-
-    def distressed(candidates: pl.DataFrame) -> pl.Series:
-        # only the candidates' turns: contacts outside the week or unattributed are never drawn
-        mine = shard.turns.join(candidates.select("contact_id"), on="contact_id", how="semi")
-        return distressed_contacts(mine, rubric)
-
-    selection = select_week(
-        shard.contacts,
-        shard.quarantined,
-        week=str(week),
-        start=start,
-        end=end,
-        sample_size=settings.sample_size,
-        duplicate_keys=listing.duplicates,
-        policy=settings.sample_policy,
-        distressed=distressed,
-        screen=settings.screen_depth,
-        unread=unread,
-    )
-    return with_coaching_picks(
-        selection, shard.contacts, shard.turns, rubric, str(week), settings.coaching_picks
-    )
+    """Decide each contact's state and draw the sample (flows/select/draw.py)."""
+    return draw_week(shard, listing.duplicates, settings, week, rubric, unread)
 
 
 @task(name="score", cache_policy=NO_CACHE)
@@ -237,6 +284,14 @@ def history(settings: Settings, week: IsoWeek) -> pl.DataFrame:
     )
     return read_history(
         output_store(settings), settings.output_prefix, week, settings.history_weeks - 1, empty
+    )
+
+
+@s3_task("read-trends")
+def trends(settings: Settings, week: IsoWeek) -> Trends:
+    """Earlier weeks' trend points per agent, read a week at a time (for chunks of agents)."""
+    return read_trends(
+        output_store(settings), settings.output_prefix, week, settings.history_weeks - 1
     )
 
 
@@ -295,13 +350,21 @@ def start_publishing(settings: Settings, week: IsoWeek) -> list[WeekPublisher]:
 
 @s3_task("publish")
 def publish_outputs(
-    sinks: Sequence[WeekPublisher], files: dict[str, bytes], manifest: Manifest
+    sinks: Sequence[WeekPublisher], files: Mapping[str, TableFile], manifest: Manifest
 ) -> Manifest:
-    """Write the tables, wait for every upload, remove stale files, then the manifest."""
-    written = []
-    for sink in sinks:
-        sink.put_all(files)
-        written.append(sink.finish(manifest))
+    """Write the tables, wait for every upload, remove stale files, then the manifest; a table
+    given as a function is made when its turn comes and let go once it is uploaded."""
+    for name in sorted(files):
+        made = files[name]
+        data = made() if callable(made) else made
+        for sink in sinks:
+            sink.put(name, data)
+        if callable(made):  # a million contacts' scores.csv is ~0.3 GB: one such at a time
+            for sink in sinks:
+                sink.wait()
+            del data
+            give_back_freed_memory()
+    written = [sink.finish(manifest) for sink in sinks]
     return written[0]
 
 
@@ -329,3 +392,30 @@ def deliver(settings: Settings, digest: WeekDigest) -> dict[str, Any]:
             "no_recipient": [],
             "recipient_problems": [],
         }
+
+
+def _in_pool(pool: Executor | None, work: Callable[[Any], R], job: Any) -> R:
+    # a worker process of the pool when there is one (the flow process keeps only the result)
+    return work(job) if pool is None else pool.submit(work, job).result()
+
+
+@s3_task("score-agents")
+def score_agents_task(payload: bytes, pool: Executor | None = None) -> ChunkScores:
+    """Fetch, draw, score and mask one pickled chunk of agents (flows/pipeline/agent_chunks)."""
+    job: ScoreJob = pickle.loads(payload)  # our own bytes, made by the flow just before
+    return _in_pool(pool, score_agents, job)
+
+
+@s3_task("report-agents")
+def report_agents_task(payload: bytes, pool: Executor | None = None) -> ChunkCards:
+    """Build, render and upload the cards of one pickled, scored chunk of agents."""
+    job: ReportJob = pickle.loads(payload)
+    return _in_pool(pool, report_agents, job)
+
+
+@task(name="render-summaries", cache_policy=NO_CACHE)
+def render_summaries(
+    summaries: dict[str, TeamSummary], page_size: str, pool: Executor | None = None
+) -> dict[str, bytes]:
+    """The week's team summary and each team's own, as PDFs (in a worker when given a pool)."""
+    return _in_pool(pool, partial(summary_pdfs, page_size=page_size), summaries)

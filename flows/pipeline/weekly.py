@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import polars as pl
@@ -33,32 +35,54 @@ from flows.ingest.attribution import Attribution
 from flows.ingest.attribution_failures import published_failures
 from flows.ingest.formats import Quarantine
 from flows.ingest.loading import LoadedShard, fallback_copies, merge_shards
+from flows.pipeline.agent_chunks import (
+    ChunkedListing,
+    ReportJob,
+    ScoreJob,
+    joined_selection,
+    joined_table,
+    score_jobs,
+    scratch_folder,
+    trends_of,
+)
 from flows.pipeline.artifact import outputs_markdown, week_table_markdown
 from flows.pipeline.execution import Execution, agent_chunks, execution_for, shards_of
 from flows.pipeline.run_state import AuditRun, closing_publishers, guarded_run
 from flows.pipeline.tasks import (
     Listing,
+    TableFile,
     attribution,
     deliver,
     history,
     list_week,
     load_shard,
     opaque,
+    plan_chunks,
     publish_outputs,
     sample_week,
     start_publishing,
+    trends,
 )
 from flows.publish.manifest import AttributionFailure, Manifest, build_manifest
 from flows.publish.output_masking import mask_week, pseudonym_key
-from flows.publish.publish import week_prefix
+from flows.publish.publish import WeekPublisher, week_prefix
 from flows.publish.spreadsheet import spreadsheet_safe_csv
+from flows.render.pdf import TEAM_SUMMARY_FILE
 from flows.report.agent_table import AGENT_TABLE_FILE, agent_table
-from flows.report.build import build_week_report
+from flows.report.aggregate import footnote_text
+from flows.report.build import (
+    SummaryHeader,
+    build_week_report,
+    joined_week_report,
+    team_figures,
+    week_generated_at,
+)
 from flows.report.file_names import scorecard_file_name
 from flows.report.model import WeekReport
 from flows.report.scores_table import published_scores_table
-from flows.report.team_scope import team_summary_files
+from flows.report.team_scope import team_summaries, team_summary_files
 from flows.runtime.io_threads import new_run
+from flows.runtime.memory import give_back_freed_memory
 from flows.select.ledger import WeekSelection, mark_unsupported_language, sampled_turns
 from flows.select.sample_first import Candidates, fetch_in_rank_order, listed_candidates
 from flows.stores.base import StoredObject
@@ -81,12 +105,45 @@ def audit_week(iso: IsoWeek, settings: Settings, run: AuditRun) -> dict[str, Any
     execution = execution_for(settings)
     get_run_logger().info("Auditing %s in %s with rubric %s", iso, settings.timezone, rubric.label)
     with run.clock("listing"):
-        listing = list_week(settings, iso)
+        # a week whose listing names every file's agent is listed and cut into chunks of
+        # agents in a worker process; any other is listed here
+        planned = plan_chunks(settings, iso)
+        listing = list_week(settings, iso) if planned is None else None
         # One run per week at a time: a second run fails here (after the listing, which tells
         # a missing bucket or credentials first), before it loads or replaces anything.
         run.lock.acquire()
-        agents = attribution(settings, iso)
+        agents = attribution(settings, iso) if planned is None else None
         disputes = week_disputes(settings, iso)  # findings the QA team upheld a dispute against
+    with ExitStack() as stack:
+        if planned is None:
+            assert listing is not None
+            week, sinks = whole_week(
+                stack, execution, iso, settings, run, rubric, listing, agents, disputes
+            )
+        else:
+            chunked = chunked_week(iso, settings, rubric, disputes, planned)
+            week, sinks = week_in_chunks(stack, execution, chunked, run, planned.plan)
+        with run.clock("publishing"):
+            manifest = publish_outputs(opaque(sinks), opaque(week.tables), opaque(week.manifest))
+    run.clock.replacing = False
+    delivery = deliver_week_once(settings, run, week.report, manifest)
+    record_artifact(settings, iso, week.table_markdown, manifest, delivery)
+    get_run_logger().info("Published %d files for %s", len(manifest.files), iso)
+    return run_summary(settings, iso, run, manifest, len(week.report.agents), delivery)
+
+
+def whole_week(
+    stack: ExitStack,
+    execution: Execution,
+    iso: IsoWeek,
+    settings: Settings,
+    run: AuditRun,
+    rubric: Rubric,
+    listing: Listing,
+    agents: Attribution | None,
+    disputes: WeekDisputes,
+) -> tuple[ReportedWeek, list[WeekPublisher]]:
+    """The week loaded, sampled and scored in this process, its cards rendered by workers."""
     with run.clock("loading"):
         listing, loaded, unread = load_week(execution, settings, iso, listing, agents)
     with run.clock("sampling"):
@@ -98,23 +155,131 @@ def audit_week(iso: IsoWeek, settings: Settings, run: AuditRun) -> dict[str, Any
         del loaded  # the week's unsampled turns are no longer needed
         sample = score_sample(execution, settings, week_turns, selection, rubric, disputes)
         del week_turns
-    with ExitStack() as stack:
-        render_week = stack.enter_context(execution.renderer())  # warms up during the report
-        with run.clock("building the report"):
-            week = report_week(iso, settings, rubric, sample, disputes, agents)
-            del sample
-        with run.clock("rendering"):
-            run.clock.replacing = True  # from here the week has no manifest until publish ends
-            sinks = start_publishing(settings, iso)
-            stack.push(closing_publishers(sinks))
-            render_week(week.report, sinks)
-        with run.clock("publishing"):
-            manifest = publish_outputs(opaque(sinks), opaque(week.tables), opaque(week.manifest))
-    run.clock.replacing = False
-    delivery = deliver_week_once(settings, run, week.report, manifest)
-    record_artifact(settings, iso, week.table, manifest, delivery)
-    get_run_logger().info("Published %d files for %s", len(manifest.files), iso)
-    return run_summary(settings, iso, run, manifest, len(week.report.agents), delivery)
+    render_week = stack.enter_context(execution.renderer())  # warms up during the report
+    with run.clock("building the report"):
+        week = report_week(iso, settings, rubric, sample, disputes, agents)
+        del sample
+    with run.clock("rendering"):
+        run.clock.replacing = True  # from here the week has no manifest until publish ends
+        sinks = start_publishing(settings, iso)
+        stack.push(closing_publishers(sinks))
+        render_week(week.report, sinks)
+    return week, sinks
+
+
+@dataclass(frozen=True, slots=True)
+class Chunked:
+    """What every chunk of agents of the week shares, and what the flow keeps of the listing."""
+
+    iso: IsoWeek
+    settings: Settings
+    rubric: Rubric
+    disputes: WeekDisputes
+    secret: bytes  # behind the pseudonyms
+    listing: ChunkedListing
+    failed_sources: tuple[tuple[str, str], ...]  # as published: keys with PII pseudonymised
+
+
+def chunked_week(
+    iso: IsoWeek,
+    settings: Settings,
+    rubric: Rubric,
+    disputes: WeekDisputes,
+    planned: ChunkedListing,
+) -> Chunked:
+    """What the week's chunks share, with the pseudonym key and the published failures."""
+    secret = pseudonym_key(settings, output_store(settings))
+    failed = published_failures(
+        Attribution(failed_sources=planned.failed_sources), Pseudonyms(secret)
+    )
+    return Chunked(iso, settings, rubric, disputes, secret, planned, failed)
+
+
+def week_in_chunks(
+    stack: ExitStack, execution: Execution, week: Chunked, run: AuditRun, plan: list[pl.DataFrame]
+) -> tuple[ReportedWeek, list[WeekPublisher]]:
+    """The week audited chunk by chunk of agents in workers (flows/pipeline/agent_chunks.py):
+    here only the score and ledger rows, the team figures, the summaries and the tables."""
+    settings, iso, logger = week.settings, week.iso, get_run_logger()
+    scratch = stack.enter_context(scratch_folder(settings))
+    workers = stack.enter_context(execution.agent_workers())
+    base = ScoreJob(
+        number=0,
+        settings=settings,
+        week=str(iso),
+        rubric=week.rubric,
+        known=plan[0].head(0),
+        duplicates={},
+        spares={},
+        directory=week.listing.directory,
+        pseudonym_key=week.secret,
+        disputes=week.disputes.disputes,
+        scratch=scratch,
+    )
+    with run.clock("loading and scoring"):
+        logger.info(
+            "Auditing %d listed files in %d chunks of agents, each in one worker",
+            week.listing.listed,
+            len(plan),
+        )
+        parts = workers.score(score_jobs(plan, base, week.listing.duplicates, week.listing.spares))
+        selection, table = joined_selection(parts), joined_table(parts)
+        chunk_agents = [(p.number, p.agents) for p in parts]
+        logger.info(
+            "Read %d of %d listed files; %d contacts scored",
+            sum(p.fetched for p in parts),
+            week.listing.listed,
+            sum(p.ledger.height for p in parts),
+        )
+        del parts
+        give_back_freed_memory()
+    with run.clock("building the report"):
+        team = team_figures(table)
+        earlier = trends(settings, iso)
+    with run.clock("rendering"):
+        run.clock.replacing = True  # from here the week has no manifest until publish ends
+        sinks = start_publishing(settings, iso)
+        stack.push(closing_publishers(sinks))
+        jobs = (
+            ReportJob(
+                number,
+                settings,
+                str(iso),
+                week.rubric,
+                code_version(),
+                trends_of(earlier, ids),
+                team,
+                scratch,
+            )
+            for number, ids in chunk_agents
+            if ids
+        )
+        cards = workers.report(jobs)
+        for sink in sinks:
+            for part in cards:
+                sink.record(part.files)
+        failed_sources = week.failed_sources
+        report = joined_week_report(
+            [part.report for part in cards],
+            team,
+            SummaryHeader(
+                str(iso),
+                week.rubric.label,
+                code_version(),
+                week_generated_at(str(iso), settings.timezone),
+                footnote_text(week.rubric.label, code_version()),
+            ),
+            quarantined=quarantined_files(selection),
+            attribution_failures=failed_sources,
+        )
+        del cards
+        summaries = workers.summaries({TEAM_SUMMARY_FILE: report.team, **team_summaries(report)})
+        for sink in sinks:
+            sink.put_all(summaries)
+    reported = week_outputs(
+        iso, settings, week.rubric, selection, report, table, week.disputes, failed_sources
+    )
+    return reported, sinks
 
 
 def load_week(
@@ -261,8 +426,8 @@ class ReportedWeek:
     """What the week publishes: the report to render, the tables and the manifest."""
 
     report: WeekReport
-    table: pl.DataFrame
-    tables: dict[str, bytes]
+    table_markdown: str  # the week's per-agent table, for the run's artifact
+    tables: dict[str, TableFile]
     manifest: Manifest
 
 
@@ -279,10 +444,6 @@ def report_week(
     selection, scored, week_turns = sample.selection, sample.scored, sample.turns
     # roster or contact-record files that attributed nothing: manifest and summary
     failed_sources = published_failures(agents, sample.names)
-    quarantined = [
-        Quarantine(r["key"], r["reason"])
-        for r in selection.ledger.filter(pl.col("state") == "quarantined").iter_rows(named=True)
-    ]
     findings, matched = apply_disputes(scored.findings, disputes.disputes)
     table = dispute_columns(
         published_scores_table(str(iso), scored.scores, selection.to_score),
@@ -294,7 +455,7 @@ def report_week(
         table=table,
         findings=findings,
         history=history(settings, iso),
-        quarantined=[(q.key, q.reason) for q in quarantined],
+        quarantined=quarantined_files(selection),
         rubric_version=rubric.label,  # version and hash, in every PDF footer
         code_version=code_version(),
         timezone=settings.timezone,
@@ -304,25 +465,46 @@ def report_week(
         attribution_failures=failed_sources,
     )
     report = with_removed_findings(report, table)  # "N findings removed after review"
+    return week_outputs(iso, settings, rubric, selection, report, table, disputes, failed_sources)
+
+
+def quarantined_files(selection: WeekSelection) -> list[tuple[str, str]]:
+    """(key, reason) of the week's quarantined files, from its ledger."""
+    quarantined = selection.ledger.filter(pl.col("state") == "quarantined")
+    return list(quarantined.select("key", "reason").iter_rows())
+
+
+def week_outputs(
+    iso: IsoWeek,
+    settings: Settings,
+    rubric: Rubric,
+    selection: WeekSelection,
+    report: WeekReport,
+    table: pl.DataFrame | pl.LazyFrame,
+    disputes: WeekDisputes,
+    failed_sources: Sequence[tuple[str, str]],
+) -> ReportedWeek:
+    """The week's tables and manifest beside its report."""
     manifest = build_manifest(
         settings,
         iso,
         rubric,
         selection,
-        quarantined,
+        [Quarantine(k, r) for k, r in quarantined_files(selection)],
         # agent id -> its scorecard's file (ids that are not safe file names get a hashed one)
         scorecards={card.agent_id: scorecard_file_name(card.agent_id) for card in report.agents},
         team_summaries=team_summary_files(report),  # team -> its own summary
         attribution_failures=[AttributionFailure(key=k, reason=r) for k, r in failed_sources],
     )
-    tables = {
-        "scores.parquet": _parquet(table),
-        "scores.csv": spreadsheet_safe_csv(table),
-        "ledger.csv": spreadsheet_safe_csv(selection.ledger),
+    tables: dict[str, TableFile] = {
+        # made one at a time as they are uploaded (a million contacts: ~0.4 GB of CSV)
+        "scores.parquet": partial(_parquet, table),
+        "scores.csv": partial(spreadsheet_safe_csv, table),
+        "ledger.csv": partial(spreadsheet_safe_csv, selection.ledger),
         AGENT_TABLE_FILE: spreadsheet_safe_csv(agent_table(report)),
         **disputes.files,  # republished as it was read, so a rerun never drops it
     }
-    return ReportedWeek(report, table, tables, manifest)
+    return ReportedWeek(report, week_table_markdown(str(iso), table), tables, manifest)
 
 
 def deliver_week_once(
@@ -339,14 +521,14 @@ def deliver_week_once(
 def record_artifact(
     settings: Settings,
     iso: IsoWeek,
-    table: pl.DataFrame,
+    table_markdown: str,
     manifest: Manifest,
     delivery: dict[str, Any] | None,
 ) -> None:
     """The run's Prefect artifact: the week's table and links to everything published."""
     create_markdown_artifact(
         key=f"rapport-{str(iso).lower()}",
-        markdown=week_table_markdown(str(iso), table)
+        markdown=table_markdown
         + outputs_markdown(settings, str(iso), [*manifest.files, "manifest.json"], delivery),
         description=f"Rapport scores for {iso}",
     )
@@ -372,7 +554,10 @@ def run_summary(
     }
 
 
-def _parquet(table: pl.DataFrame) -> bytes:
+def _parquet(table: pl.DataFrame | pl.LazyFrame) -> bytes:
     buf = io.BytesIO()
-    table.write_parquet(buf)
+    if isinstance(table, pl.LazyFrame):
+        table.sink_parquet(buf)  # streamed from the chunks' files
+    else:
+        table.write_parquet(buf)
     return buf.getvalue()

@@ -207,6 +207,11 @@ class WeekPublisher:
             self._pending = [p for p in self._pending if not p[2].done() or p[2].exception()]
         self._pending.append((name, data, self._pool.submit(self._upload, name, data)))
 
+    def record(self, files: Mapping[str, Mapping[str, Any]]) -> None:
+        """Count files a worker already wrote under this week's prefix (name -> sha256, bytes)."""
+        for name, digest in files.items():
+            self.digests[name] = {"sha256": str(digest["sha256"]), "bytes": int(digest["bytes"])}
+
     def _upload(self, name: str, data: bytes) -> None:
         self.store.put(self.prefix + name, data, content_type(name))
 
@@ -233,12 +238,13 @@ class WeekPublisher:
         """Read every file back and compare its sha256 with what was written; raise
         ManifestMismatch naming the files that differ."""
         names = sorted(self.digests)
-        futures = [self._pool.submit(self.store.get, self.prefix + name) for name in names]
+        # hashed in the threads: only the digests are held, not a week of files at once
+        futures = [self._pool.submit(self._stored_sha256, name) for name in names]
         settle(futures)
         wrong = []
         for name, future in zip(names, futures, strict=True):
-            data = future.result()  # a read that fails fails the publish
-            if hashlib.sha256(data).hexdigest() != self.digests[name]["sha256"]:
+            # a read that fails fails the publish
+            if future.result() != self.digests[name]["sha256"]:
                 wrong.append(name)
         if wrong:
             raise ManifestMismatch(
@@ -246,6 +252,9 @@ class WeekPublisher:
                 f"hold what this run wrote ({', '.join(wrong[:5])}"
                 f"{' …' if len(wrong) > 5 else ''}): another writer? no manifest written"
             )
+
+    def _stored_sha256(self, name: str) -> str:
+        return hashlib.sha256(self.store.get(self.prefix + name)).hexdigest()
 
     def wait(self) -> None:
         """Block until the uploads started so far are done; raise if one still fails."""

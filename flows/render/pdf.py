@@ -7,7 +7,7 @@ import logging
 import os
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -379,6 +379,13 @@ def render_scorecard_pdf(card: AgentCard, *, page_size: str = "A4") -> bytes:
 def render_team_summary_pdf(team: TeamSummary, *, page_size: str = "A4") -> bytes:
     """The team summary as PDF bytes."""
     return html_to_pdf(render_team_summary_html(team), page_size=page_size)
+
+
+def summary_pdfs(
+    summaries: Mapping[str, TeamSummary], *, page_size: str = "A4"
+) -> dict[str, bytes]:
+    """File name -> PDF of each team summary given."""
+    return {name: render_team_summary_pdf(s, page_size=page_size) for name, s in summaries.items()}
 
 
 @dataclass(frozen=True, slots=True)

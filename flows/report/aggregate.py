@@ -223,9 +223,13 @@ def local_time(col: str, tz: str, fmt: str) -> pl.Expr:
     return pl.col(col).dt.convert_time_zone(tz).dt.strftime(fmt).fill_null("")
 
 
-def trend_history(
-    history: pl.DataFrame, week: str
-) -> tuple[dict[str, list[TrendPoint]], dict[str, tuple[str, float | None, Interval | None]]]:
+# Each agent's earlier weeks as trend points, and its latest earlier week (week, overall, range).
+Trends = tuple[dict[str, list[TrendPoint]], dict[str, tuple[str, float | None, Interval | None]]]
+# The columns of a published score table that trend_history reads.
+TREND_COLUMNS = ("week", "agent_id", "state", "weight", "overall", *CRITERIA)
+
+
+def trend_history(history: pl.DataFrame, week: str) -> Trends:
     hist = scored_rows(history.filter(pl.col("week") < week)) if history.height else history
     trend: dict[str, list[TrendPoint]] = {}
     prev: dict[str, tuple[str, float | None, Interval | None]] = {}

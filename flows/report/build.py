@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from checks.transcripts.pseudonyms import mask_around_shields
 from checks.transcripts.transcript import CRITERIA
 from flows.config.weeks import IsoWeek
 from flows.report.aggregate import (
+    Trends,
     agent_counts,
     agent_intervals,
     agent_means,
@@ -67,15 +69,26 @@ def build_week_report(
     bands: BandsConfig | None = None,
     policy: ReportPolicy | None = None,
     attribution_failures: Sequence[tuple[str, str]] = (),
+    team: TeamFigures | None = None,
+    trends: Trends | None = None,
 ) -> WeekReport:
     """Build every agent card and the team summary for one ISO week from its published score
     table (published_scores_table), so the PDFs and scores.csv show the same numbers. Contacts
-    not scored for their language are counted on the team summary and nowhere else."""
-    # Not the clock: the same inputs must give byte-identical PDFs on a rerun (the PDF's
-    # creation date comes from this), so by default a week's files are dated by its end.
-    generated = generated_at or IsoWeek.parse(week).bounds(timezone)[1].astimezone(UTC)
+    not scored for their language are counted on the team summary and nowhere else. ``team``:
+    the whole week's team medians, when ``table`` holds only some of its agents; ``trends``:
+    its agents' earlier weeks already read (read_trends), instead of ``history``."""
+    generated = week_generated_at(week, timezone, generated_at)
     ctx = week_figures(
-        week, table, findings, history, timezone, turns, bands or BandsConfig(), policy
+        week,
+        table,
+        findings,
+        history,
+        timezone,
+        turns,
+        bands or BandsConfig(),
+        policy,
+        team,
+        trends,
     )
     ctx.footnote = footnote_text(rubric_version, code_version)
     cards: list[AgentCard] = []
@@ -84,32 +97,160 @@ def build_week_report(
         card = agent_card(ctx, aid, rubric_version, code_version, generated)
         cards.append(card)
         rows.append(team_row(ctx, aid, card, agent_flags(ctx, aid, card)))
-    rows.sort(key=lambda r: (-(r.overall if r.overall is not None else -1.0), r.agent_id))
-    summary = TeamSummary(
-        week=week,
-        week_dates=ctx.dates_label,
-        rubric_version=rubric_version,
-        code_version=code_version,
-        generated_at=generated,
-        n_agents=len(rows),
+    summary = week_summary(
+        SummaryHeader(week, rubric_version, code_version, generated, ctx.footnote),
+        ctx.team,
+        rows,
+        (ctx.overload_flags, ctx.empathy_flags),
         n_contacts=ctx.table.height,
+        unsupported=ctx.unsupported,
+        quarantined=quarantined,
+        attribution_failures=attribution_failures,
+    )
+    return WeekReport(week=week, agents=cards, team=summary)
+
+
+def week_generated_at(week: str, timezone: str, generated_at: datetime | None = None) -> datetime:
+    """When the week's files say they were made: by default the end of the week."""
+    # Not the clock: the same inputs must give byte-identical PDFs on a rerun (the PDF's
+    # creation date comes from this), so by default a week's files are dated by its end.
+    return generated_at or IsoWeek.parse(week).bounds(timezone)[1].astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryHeader:
+    """What the team summary says about itself: week, versions, date and footnote."""
+
+    week: str
+    rubric_version: str
+    code_version: str
+    generated: datetime
+    footnote: str
+
+
+def week_summary(
+    header: SummaryHeader,
+    team: TeamFigures,
+    rows: Sequence[TeamAgentRow],
+    flags: tuple[Sequence[AgentFlag], Sequence[AgentFlag]],
+    *,
+    n_contacts: int,
+    unsupported: tuple[tuple[str, int], ...],
+    quarantined: Sequence[tuple[str, str]],
+    attribution_failures: Sequence[tuple[str, str]],
+) -> TeamSummary:
+    """The team summary from the agents' rows and flags (overload, missed empathy)."""
+    rows = sorted(rows, key=lambda r: (-(r.overall if r.overall is not None else -1.0), r.agent_id))
+    overload, empathy = flags
+    return TeamSummary(
+        week=header.week,
+        week_dates=week_dates_label(header.week),
+        rubric_version=header.rubric_version,
+        code_version=header.code_version,
+        generated_at=header.generated,
+        n_agents=len(rows),
+        n_contacts=n_contacts,
         median_overall=median_of([r.overall for r in rows]),
         team_medians=tuple(
-            (team, len(aids), ctx.team_median[team]["overall"])
-            for team, aids in sorted(ctx.by_team.items())
+            (name, size, team.median[name]["overall"]) for name, size in sorted(team.sizes.items())
         ),
         distributions=distributions(rows),
         agents=tuple(rows),
-        overload_flags=tuple(sorted(ctx.overload_flags, key=lambda f: (-f.severity, f.agent_id))),
-        empathy_flags=tuple(sorted(ctx.empathy_flags, key=lambda f: (-f.severity, f.agent_id))),
+        overload_flags=tuple(sorted(overload, key=lambda f: (-f.severity, f.agent_id))),
+        empathy_flags=tuple(sorted(empathy, key=lambda f: (-f.severity, f.agent_id))),
         # reasons may name keys: masked as ids are, so plain keys stay readable
         quarantined=tuple((k, mask_around_shields(r)) for k, r in quarantined),
-        footnote=ctx.footnote,
-        unsupported_languages=ctx.unsupported,
+        footnote=header.footnote,
+        unsupported_languages=unsupported,
         width_line=typical_width_line([r.interval for r in rows], [r.contacts for r in rows]),
         attribution_failures=tuple((k, mask_around_shields(r)) for k, r in attribution_failures),
     )
-    return WeekReport(week=week, agents=cards, team=summary)
+
+
+def joined_week_report(
+    parts: Sequence[WeekReport],
+    team: TeamFigures,
+    header: SummaryHeader,
+    *,
+    quarantined: Sequence[tuple[str, str]],
+    attribution_failures: Sequence[tuple[str, str]],
+) -> WeekReport:
+    """The week's report from the reports of its chunks of agents (each built with the whole
+    week's ``team``): the cards of all, and the summary of all their rows."""
+    languages: Counter[str] = Counter()
+    for part in parts:
+        languages.update(dict(part.team.unsupported_languages))
+    cards = sorted(
+        (card for part in parts for card in part.agents),
+        key=lambda c: (c.agent_name.lower(), c.agent_id),
+    )
+    summary = week_summary(
+        header,
+        team,
+        [row for part in parts for row in part.team.agents],
+        (
+            [f for part in parts for f in part.team.overload_flags],
+            [f for part in parts for f in part.team.empathy_flags],
+        ),
+        n_contacts=sum(part.team.n_contacts for part in parts),
+        unsupported=tuple(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
+        quarantined=quarantined,
+        attribution_failures=attribution_failures,
+    )
+    return WeekReport(week=header.week, agents=cards, team=summary)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamFigures:
+    """What a card needs from the whole week beyond its own agent: the team medians."""
+
+    median: dict[str, dict[str, float | None]]  # team -> overall and criteria medians
+    sizes: dict[str, int]  # team -> agents this week
+
+
+def week_agents(
+    table: pl.DataFrame,
+) -> tuple[dict[str, dict[str, Any]], dict[str, str], dict[str, str]]:
+    """Each agent's means, name and team (scored rows of a published score table)."""
+    now_means = {r["agent_id"]: r for r in agent_means(table, ["agent_id"]).iter_rows(named=True)}
+    names: dict[str, str] = {}
+    teams: dict[str, str] = {}
+    firsts = table.group_by("agent_id", maintain_order=True).agg(
+        pl.col("agent_name").first(), pl.col("team").first()
+    )
+    for aid, name, team in firsts.iter_rows():
+        names[aid] = name or aid
+        teams[aid] = team or "Unassigned"
+    return now_means, names, teams
+
+
+def team_figures_of(
+    now_means: Mapping[str, Mapping[str, Any]], teams: Mapping[str, str]
+) -> TeamFigures:
+    """Each team's median agent, overall and per criterion."""
+    by_team: dict[str, list[str]] = {}
+    for aid in sorted(now_means):
+        by_team.setdefault(teams[aid], []).append(aid)
+    return TeamFigures(
+        median={
+            team: {
+                key: median_of([as_float(now_means[a][key]) for a in aids])
+                for key in ("overall", *CRITERIA)
+            }
+            for team, aids in by_team.items()
+        },
+        sizes={team: len(aids) for team, aids in by_team.items()},
+    )
+
+
+def team_figures(table: pl.DataFrame | pl.LazyFrame) -> TeamFigures:
+    """The week's team medians from its whole published score table."""
+    # only the columns the means need: the table may hold a million contacts
+    columns = table.lazy().collect_schema().names()
+    needed = ["agent_id", "agent_name", "team", "overall", *CRITERIA]
+    needed += [c for c in ("state", "weight") if c in columns]
+    now_means, _, teams = week_agents(scored_rows(table.lazy().select(needed).collect()))
+    return team_figures_of(now_means, teams)
 
 
 @dataclass
@@ -126,8 +267,7 @@ class WeekFigures:
     spans: Mapping[tuple[Any, ...], Mapping[str, Interval | None]]
     names: dict[str, str]
     teams: dict[str, str]
-    by_team: dict[str, list[str]]
-    team_median: dict[str, dict[str, float | None]]
+    team: TeamFigures
     trend_hist: Mapping[str, Sequence[TrendPoint]]
     previous: Mapping[str, tuple[str | None, float | None, Interval | None]]
     coaching: Mapping[str, Coaching]
@@ -149,6 +289,8 @@ def week_figures(
     turns: pl.DataFrame | None,
     bands: BandsConfig,
     policy: ReportPolicy | None,
+    team: TeamFigures | None = None,
+    trends: Trends | None = None,
 ) -> WeekFigures:
     """Means, intervals, counts, names, teams, medians, history and coaching of the week."""
     unsupported, unsupported_by_agent = unsupported_languages(table)
@@ -156,19 +298,8 @@ def week_figures(
     table = scored_rows(table)
     # a coaching pick's findings must not feed the coaching counts of the sample
     findings = findings.join(table.select("contact_id"), on="contact_id", how="semi")
-    now_means = {r["agent_id"]: r for r in agent_means(table, ["agent_id"]).iter_rows(named=True)}
-    names: dict[str, str] = {}
-    teams: dict[str, str] = {}
-    firsts = table.group_by("agent_id", maintain_order=True).agg(
-        pl.col("agent_name").first(), pl.col("team").first()
-    )
-    for aid, name, team in firsts.iter_rows():
-        names[aid] = name or aid
-        teams[aid] = team or "Unassigned"
-    by_team: dict[str, list[str]] = {}
-    for aid in sorted(now_means):
-        by_team.setdefault(teams[aid], []).append(aid)
-    trend_hist, previous = trend_history(history, week)
+    now_means, names, teams = week_agents(table)
+    trend_hist, previous = trends or trend_history(history, week)
     rows = _contact_table(table, timezone)
     coaching = coach_agents(
         with_weight(table).select(*SCORES_SCHEMA.names(), "weight"),
@@ -189,14 +320,7 @@ def week_figures(
         spans=agent_intervals(table, ["agent_id"]),
         names=names,
         teams=teams,
-        by_team=by_team,
-        team_median={
-            team: {
-                key: median_of([as_float(now_means[a][key]) for a in aids])
-                for key in ("overall", *CRITERIA)
-            }
-            for team, aids in by_team.items()
-        },
+        team=team or team_figures_of(now_means, teams),
         trend_hist=trend_hist,
         previous=previous,
         coaching=coaching,
@@ -252,7 +376,7 @@ def agent_card(
     prev_week, prev_overall, prev_iv = ctx.previous.get(aid, (None, None, None))
     change = None if overall is None or prev_overall is None else overall - prev_overall
     ivs = ctx.spans[(aid,)]
-    tmed = ctx.team_median[ctx.teams[aid]]
+    tmed = ctx.team.median[ctx.teams[aid]]
     oiv = ivs["overall"]
     now_point = TrendPoint(
         ctx.week,

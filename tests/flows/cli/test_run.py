@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli.app import app
+from flows.config.settings import Settings
 
 runner = CliRunner()
 
@@ -36,3 +37,23 @@ def test_a_failed_week_is_told_without_the_pii_its_error_names(
     assert "access denied" in result.output
     assert "jo.doe" not in result.output
     assert "t/2026/11/16/[email]" in result.output
+
+
+def test_whole_week_and_scratch_dir_reach_the_flow(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seen: list[Settings] = []
+
+    def flow_for(settings: Settings) -> object:
+        seen.append(settings)
+        return lambda **_: {"week": "2026-W47", "counts": {}, "timings": {}}
+
+    monkeypatch.setattr("flows.pipeline.execution.weekly_flow", flow_for)
+    args = ["run", "--week", "2026-W47", "--store", "local", "--local-root", str(tmp_path)]
+    runner.invoke(app, [*args, "--whole-week", "--scratch-dir", str(tmp_path / "scratch")])
+    runner.invoke(app, args)
+    whole, default = seen
+    assert whole.whole_week is True
+    assert whole.scratch_dir == tmp_path / "scratch"
+    assert default.whole_week is False
+    assert default.scratch_dir is None

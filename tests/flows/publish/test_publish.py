@@ -201,3 +201,29 @@ def test_local_takeover_of_a_stale_lock_by_many_at_once_leaves_one_holder(tmp_pa
     assert len(refused) == len(locks) - 1
     (holder,) = [lock for lock in locks if lock.held]
     assert json.loads(store.get(holder.key))["token"] == holder.token
+
+
+def test_files_a_worker_wrote_count_in_the_manifest_and_are_checked(tmp_path: Path) -> None:
+    from flows.publish.publish import ManifestMismatch
+
+    store = LocalStore(tmp_path)
+    prefix = week_prefix("scorecards", "2026-W47")
+    store.put(prefix + "old.pdf", b"%PDF old")  # last run's: stale unless written again
+    publisher = WeekPublisher(store, prefix)
+    card = b"%PDF card"
+    store.put(prefix + "a-1.pdf", card)  # as a chunk's worker uploads it
+    publisher.record({"a-1.pdf": {"sha256": hashlib.sha256(card).hexdigest(), "bytes": len(card)}})
+    publisher.put("scores.csv", b"x")
+    full = publisher.finish(bare_manifest())
+    publisher.close()
+    assert full.files["a-1.pdf"].sha256 == hashlib.sha256(card).hexdigest()
+    assert {o.key for o in store.list(prefix)} == {
+        prefix + n for n in ("a-1.pdf", "scores.csv", "manifest.json")
+    }
+
+    again = WeekPublisher(store, prefix)
+    again.record({"a-1.pdf": {"sha256": hashlib.sha256(b"other").hexdigest(), "bytes": 5}})
+    with pytest.raises(ManifestMismatch, match=r"a-1\.pdf"):
+        again.finish(bare_manifest())
+    again.close()
+    assert not (tmp_path / prefix / "manifest.json").exists()

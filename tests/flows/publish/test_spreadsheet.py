@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
+from flows.publish import spreadsheet
 from flows.publish.spreadsheet import spreadsheet_safe_csv
 
 HOSTILE = [
@@ -50,3 +51,20 @@ def test_numbers_stay_numbers_and_plain_text_is_untouched() -> None:
     assert back["team"].to_list() == ["'-ops", "Billing", "'=cmd"]
     assert back.schema["overall"] == pl.Float64
     assert back.schema["signals"] == pl.Int64
+
+
+@pytest.mark.parametrize("rows", [0, 1, 6, 7, 13])
+def test_the_csv_written_slice_by_slice_is_the_csv_of_the_whole(
+    rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(spreadsheet, "CSV_SLICE_ROWS", 3)
+    frame = pl.DataFrame(
+        {
+            "text": [f"=cmd{i}" if i % 2 else f"ok, {i}" for i in range(rows)],
+            "n": list(range(rows)),
+        },
+        schema={"text": pl.String, "n": pl.Int64},
+    )
+    whole = spreadsheet.spreadsheet_safe(frame).write_csv().encode()
+    assert spreadsheet.spreadsheet_safe_csv(frame) == whole
+    assert whole.count(b"\n") == rows + 1  # one header, then every row once
