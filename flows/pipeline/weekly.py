@@ -229,7 +229,7 @@ def week_in_chunks(
             "Read %d of %d listed files; %d contacts scored",
             sum(p.fetched for p in parts),
             week.listing.listed,
-            sum(p.ledger.height for p in parts),
+            selection.ledger.filter(pl.col("state") == "scored").height,
         )
         del parts
         give_back_freed_memory()
