@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final
 
 import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import (
     ClientError,
@@ -71,6 +72,36 @@ def s3_config(timeout: float = S3_READ_TIMEOUT, attempts: int = S3_ATTEMPTS) -> 
     )
 
 
+def _timestamp_as_text(value: str) -> str:
+    return value
+
+
+_SESSION_LOCK = threading.Lock()
+_sessions: list[boto3.session.Session] = []  # this process's one session, once made
+
+
+def s3_session() -> boto3.session.Session:
+    """This process's boto3 session, whose clients leave the timestamps of S3's answers as text."""
+    # Rapport reads no timestamp from S3 (a listed object is its key and size), and botocore
+    # parses every one with dateutil: ~80% of the client's CPU for a 1,000-key listing page
+    # (benchmarks/bench_listing.py). The AWS CLI makes the same choice for the same reason.
+    with _SESSION_LOCK:
+        if not _sessions:
+            core = botocore.session.get_session()
+            core.get_component("response_parser_factory").set_parser_defaults(
+                timestamp_parser=_timestamp_as_text
+            )
+            _sessions.append(boto3.session.Session(botocore_session=core))
+        return _sessions[0]
+
+
+def s3_client(endpoint_url: str | None, region: str, config: Config) -> S3Client:
+    """An S3 client (made under the session's lock: a boto3 session is not thread-safe)."""
+    session = s3_session()
+    with _SESSION_LOCK:
+        return session.client("s3", endpoint_url=endpoint_url, region_name=region, config=config)
+
+
 class S3Store:
     """A bucket reached through boto3; credentials come from the standard AWS chain."""
 
@@ -100,11 +131,8 @@ class S3Store:
         # boto3 clients are thread-safe once made; making them from threads at once is not.
         with self._lock:
             if self._client is None:
-                client = boto3.client(
-                    "s3",
-                    endpoint_url=self.endpoint_url,
-                    region_name=self.region,
-                    config=s3_config(self.timeout, self.attempts),
+                client = s3_client(
+                    self.endpoint_url, self.region, s3_config(self.timeout, self.attempts)
                 )
                 client.meta.events.register("needs-retry.s3", self._note_retry)
                 self._client = client
