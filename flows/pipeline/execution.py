@@ -6,11 +6,12 @@ never branches on the strategy itself.
 
 from __future__ import annotations
 
+import heapq
 import pickle
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Protocol, TypeVar
+from typing import Any, Final, Protocol, TypeVar
 
 import polars as pl
 from prefect import Task, unmapped
@@ -102,11 +103,14 @@ class ChunkWork:
         return self._run(report_agents_task, jobs)
 
     def summaries(self, summaries: dict[str, TeamSummary]) -> dict[str, bytes]:
-        """Render the team summaries, each in a task of its own, the longest first."""
-        # One task for all of them kept one worker busy while the others idled: at 1,000 agents
-        # the week's summary and the four teams' took 17.5 s on one core after the last card.
-        longest_first = sorted(summaries.items(), key=lambda item: -len(item[1].agents))
-        jobs = [({name: summary}, self.settings.page_size) for name, summary in longest_first]
+        """Render the team summaries in a few tasks of about equal work."""
+        # One task for all of them kept one worker busy while the others idled (1,000 agents in
+        # 80 teams: 17.5 s on one core after the last card); a task each paid Prefect's cost of
+        # a task 81 times.
+        jobs = [
+            ({name: summaries[name] for name in group}, self.settings.page_size)
+            for group in summary_groups(summaries, self.window)
+        ]
         rendered = self._run(render_summaries, jobs)
         return {name: pdf for part in rendered for name, pdf in part.items()}
 
@@ -124,6 +128,21 @@ class ChunkWork:
             if len(pending) >= self.window:
                 done.append(pending.pop(0).result())
         return done + [f.result() for f in pending]
+
+
+# A summary's fixed cost (its pages, headings and distribution chart) in agents' rows.
+SUMMARY_BASE_ROWS: Final = 12
+
+
+def summary_groups(summaries: Mapping[str, TeamSummary], groups: int) -> list[list[str]]:
+    """The summaries' names in at most ``groups`` groups of about equal rendering work (rows of
+    agents), the longest summary first in the first group."""
+    bins: list[tuple[int, int, list[str]]] = [(0, i, []) for i in range(max(1, groups))]
+    for name in sorted(summaries, key=lambda n: -len(summaries[n].agents)):
+        work, i, names = heapq.heappop(bins)  # the group with the least work so far
+        names.append(name)
+        heapq.heappush(bins, (work + SUMMARY_BASE_ROWS + len(summaries[name].agents), i, names))
+    return [names for _, _, names in sorted(bins, key=lambda b: b[1]) if names]
 
 
 class LocalExecution:
