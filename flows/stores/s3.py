@@ -83,7 +83,7 @@ _sessions: list[boto3.session.Session] = []  # this process's one session, once 
 def s3_session() -> boto3.session.Session:
     """This process's boto3 session, whose clients leave the timestamps of S3's answers as text."""
     # Rapport reads no timestamp from S3 (a listed object is its key and size), and botocore
-    # parses every one with dateutil: ~80% of the client's CPU for a 1,000-key listing page
+    # parses every one with dateutil: ~3/4 of the client's CPU for a 1,000-key listing page
     # (benchmarks/bench_listing.py). The AWS CLI makes the same choice for the same reason.
     with _SESSION_LOCK:
         if not _sessions:
