@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache, partial
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import polars as pl
 from machine import describe
@@ -37,7 +38,7 @@ from checks.transcripts.transcript import CONTACTS_SCHEMA, CRITERIA, SIGNALS, TU
 from flows.render import pdf
 from flows.render.pdf import TEAM_SUMMARY_FILE, render_week_pdfs_timed
 from flows.report.build import build_week_report
-from flows.report.model import AgentCard, WeekReport
+from flows.report.model import CRITERION_LABELS, AgentCard, WeekReport
 from flows.report.scores_table import PUBLISHED_SCORES_SCHEMA, published_scores_table, week_bounds
 from flows.report.team_scope import team_summaries
 from flows.runtime.worker_pool import spawn_pool
@@ -281,6 +282,17 @@ def baseline_charts(root: Path) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
+    if not hasattr(module, "trend_key"):
+        # Before the chart's key moved into the HTML (trend_key) the chart drew its key itself
+        # and trend_svg took the series' labels: called the way today's renderer calls it.
+        draw = module.trend_svg
+        labels = {"overall": "Overall", **CRITERION_LABELS}
+
+        def trend_svg(weeks: Any, series: Any, band: Any = None) -> str:
+            return str(draw(weeks, series, labels, band=band))
+
+        setattr(module, "trend_svg", trend_svg)  # noqa: B010 (a module mypy cannot see)
+        setattr(module, "trend_key", lambda series, labels: [])  # noqa: B010
     return module
 
 

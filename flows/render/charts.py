@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import io
-import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -107,18 +106,6 @@ def criterion_bar(
     return CriterionBar(fill, round(left - fill, 2), span)
 
 
-def _spread(ys: list[float], gap: float, lo: float, hi: float) -> list[float]:
-    order = sorted(range(len(ys)), key=lambda i: ys[i])
-    out = list(ys)
-    for prev, cur in itertools.pairwise(order):
-        out[cur] = max(out[cur], out[prev] + gap)
-    if order and out[order[-1]] > hi:
-        shift = out[order[-1]] - hi
-        for i in order:
-            out[i] -= shift
-    return [max(lo, v) for v in out]
-
-
 _SVG_DASH: Final[Mapping[str, str]] = {
     "overall": "",
     "empathy": "5 2",
@@ -176,7 +163,8 @@ class _TrendFrame:
 
     n: int  # weeks on the x axis
     left: float = 24.0
-    right: float = 232.0
+    # the key is a line of HTML above the chart (TrendKey), so the plot takes the whole width
+    right: float = 330.0
     top: float = 8.0
     bottom: float = 118.0
 
@@ -252,32 +240,13 @@ def _series_line(frame: _TrendFrame, key: str, values: Sequence[float | None]) -
         f'<path d="{"".join(marks)}" fill="{st.color}" stroke="{st.color}" '
         f'stroke-width="{_num(2 * r + 0.9)}" stroke-linecap="round"/>'
         if st.marker == "o"
-        else f'<path d="{"".join(marks)}" fill="{PAPER}" stroke="{st.color}" stroke-width="0.9"/>'
+        else f'<path d="{"".join(marks)}" fill="{st.color}" stroke="{st.color}" '
+        'stroke-width="0.6"/>'
     )
     return (
         f'<path d="{"".join(line)}" fill="none" stroke="{st.color}" '
         f'stroke-width="{_num(st.width * 1.1)}"{_dash(key)}/>{marks_path}'
     )
-
-
-def _end_labels(
-    frame: _TrendFrame, ends: Sequence[tuple[str, float]], labels: Mapping[str, str]
-) -> list[str]:
-    """A key at the right end of each line: its dash sample and name, spread apart."""
-    out = []
-    placed = _spread([frame.y(v) for _, v in ends], 10.5, frame.top - 2, frame.bottom + 2)
-    for (key, _), ly in zip(ends, placed, strict=True):
-        weight = ' font-weight="bold"' if key == "overall" else ""
-        fill = INK if key == "overall" else MUTED
-        yl, right = _num(ly), frame.right
-        out.append(
-            f'<line x1="{_num(right + 10)}" y1="{yl}" x2="{_num(right + 24)}" y2="{yl}" '
-            f'stroke="{SERIES_STYLES[key].color}" '
-            f'stroke-width="{_num(SERIES_STYLES[key].width * 1.1)}"{_dash(key)}/>'
-            f'<text x="{_num(right + 28)}" y="{_num(ly + 2.6)}" fill="{fill}"{weight}>'
-            f"{html.escape(labels.get(key, key))}</text>"
-        )
-    return out
 
 
 def _no_history_note(frame: _TrendFrame) -> str:
@@ -292,14 +261,42 @@ def _no_history_note(frame: _TrendFrame) -> str:
     )
 
 
+def _drawn(values: Sequence[float | None] | None) -> bool:
+    return values is not None and any(v is not None for v in values)
+
+
+# The marker shapes as text: the chart's key is a line of HTML, each series named after the
+# glyph of its markers (all in Liberation Sans), because WeasyPrint lays out and draws SVG text
+# letter by letter: the five names drawn in the chart took ~4% of a scorecard.
+_KEY_GLYPHS: Final[Mapping[str, str]] = {"o": "●", "s": "■", "^": "▲", "D": "♦", "v": "▼"}
+
+
+@dataclass(frozen=True, slots=True)
+class TrendKey:
+    """One series of the trend chart in its key: the glyph of its markers and its name."""
+
+    glyph: str
+    label: str
+
+
+def trend_key(
+    series: Mapping[str, Sequence[float | None]], labels: Mapping[str, str]
+) -> list[TrendKey]:
+    """The trend chart's key: every series it draws, the overall first."""
+    return [
+        TrendKey(_KEY_GLYPHS[SERIES_STYLES[k].marker], labels.get(k, k))
+        for k in reversed(_DRAW_ORDER)
+        if _drawn(series.get(k))
+    ]
+
+
 def trend_svg(
     weeks: Sequence[str],
     series: Mapping[str, Sequence[float | None]],
-    labels: Mapping[str, str],
     band: tuple[Sequence[float | None], Sequence[float | None]] | None = None,
 ) -> str:
     """Weekly lines (overall bold, criteria dashed) over the overall's 90% band (low, high per
-    week) when given; says so when there is no history yet."""
+    week) when given; says so when there is no history yet. Its key is trend_key."""
     frame = _TrendFrame(len(weeks))
     out = [
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 340 134" '
@@ -308,17 +305,7 @@ def trend_svg(
         *_week_labels(frame, weeks),
         *_band_path(frame, band),
     ]
-    ends: list[tuple[str, float]] = []  # each drawn series and its last value
-    for key in _DRAW_ORDER:
-        values = series.get(key)
-        last = (
-            None if values is None else next((v for v in reversed(values) if v is not None), None)
-        )
-        if values is None or last is None:
-            continue
-        out.append(_series_line(frame, key, values))
-        ends.append((key, last))
-    out += _end_labels(frame, ends, labels)
+    out += [_series_line(frame, k, series[k]) for k in _DRAW_ORDER if _drawn(series.get(k))]
     if frame.n < 2:
         out.append(_no_history_note(frame))
     out.append("</svg>")

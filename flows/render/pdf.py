@@ -335,8 +335,9 @@ def scorecard_context(card: AgentCard) -> dict[str, Any]:
         },
         "trend_title": charts.trend_title(weeks),
         "trend_chart": charts.trend_svg(
-            weeks, series, labels, band=([p.low for p in card.trend], [p.high for p in card.trend])
+            weeks, series, band=([p.low for p in card.trend], [p.high for p in card.trend])
         ),
+        "trend_key": charts.trend_key(series, labels),
         "too_few": TOO_FEW,
         "level": f"{LEVEL:.0%}",
         "criterion_columns": criterion_columns(),

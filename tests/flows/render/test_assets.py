@@ -197,7 +197,7 @@ def test_a_score_slot_is_six_figures_wide(text: str, slot: str) -> None:
 
 def test_the_overall_points_are_dots() -> None:
     weeks = [f"2026-W{n}" for n in range(44, 48)]
-    svg = charts.trend_svg(weeks, {"overall": [60.0, None, 70.0, 72.0]}, {"overall": "Overall"})
+    svg = charts.trend_svg(weeks, {"overall": [60.0, None, 70.0, 72.0]})
     root = ET.fromstring(svg)
     dots = [
         p

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -9,8 +10,10 @@ import pytest
 from flows.render.charts import (
     BAR_MM,
     TICK_MM,
+    TrendKey,
     criterion_bar,
     distribution_svg,
+    trend_key,
     trend_svg,
     trend_title,
     weeks_covered,
@@ -58,21 +61,21 @@ def test_criterion_bar_scales_with_width() -> None:
 def test_trend_with_history_draws_every_week_and_a_gap() -> None:
     weeks = [f"2026-W{n}" for n in range(40, 48)]
     overall = [60.0, 62.0, None, 66.0, 70.0, 71.0, 75.0, 80.0]
-    svg = trend_svg(weeks, {"overall": overall, "empathy": [50.0] * 8}, LABELS)
+    svg = trend_svg(weeks, {"overall": overall, "empathy": [50.0] * 8})
     root = _parse(svg)
     texts = [t.text for t in root.iter(f"{SVG}text")]
     # Eight weeks: every other week is labelled, always including this week.
     assert [w for w in texts if w and w.startswith("W")] == [w[-3:] for w in weeks[1::2]]
-    assert "Overall" in texts
-    assert "Empathy" in texts
+    assert not [t for t in texts if t and t[0].isalpha() and not t.startswith("W")]  # no key
     assert "No earlier weeks" not in svg
     lines = [p.get("d", "") for p in root.iter(f"{SVG}path") if p.get("fill") == "none"]
-    line = next(d for d in lines if "L53.7 63" not in d)  # empathy sits flat at 50
+    # empathy sits flat at 50 (y 63): the other line is the overall's
+    line = next(d for d in lines if {p.split()[1] for p in re.split("[ML]", d) if p} != {"63"})
     assert line.count("M") == 2  # the missing week breaks the line
 
 
 def test_trend_without_history_says_so() -> None:
-    root = _parse(trend_svg(["2026-W47"], {"overall": [72.0]}, LABELS))
+    root = _parse(trend_svg(["2026-W47"], {"overall": [72.0]}))
     text = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
     assert "No earlier weeks yet" in text
 
@@ -103,13 +106,13 @@ def test_trend_band_covers_each_weeks_interval_and_breaks_at_gaps() -> None:
     overall = [60.0, 62.0, None, 66.0, 70.0, 75.0]
     lows = [50.0, 52.0, None, None, 60.0, 65.0]
     highs = [70.0, 72.0, None, None, 80.0, 85.0]
-    root = _parse(trend_svg(weeks, {"overall": overall}, LABELS, band=(lows, highs)))
+    root = _parse(trend_svg(weeks, {"overall": overall}, band=(lows, highs)))
     bands = [p for p in root.iter(f"{SVG}path") if p.get("fill-opacity")]
     assert len(bands) == 1
     d = bands[0].get("d", "")
     assert d.count("M") == 2
     assert d.count("Z") == 2
-    plain = _parse(trend_svg(weeks, {"overall": overall}, LABELS))
+    plain = _parse(trend_svg(weeks, {"overall": overall}))
     assert not [p for p in plain.iter(f"{SVG}path") if p.get("fill-opacity")]
 
 
@@ -120,3 +123,21 @@ def test_the_trend_title_counts_calendar_weeks() -> None:
     assert trend_title(["2026-W52", "2027-W01"]) == "Trend, last 3 weeks"  # 2026 has 53 weeks
     assert trend_title(["2026-W47"]) == "Trend, this week"
     assert weeks_covered(["week one", "week two"]) == 2  # not ISO weeks: the points
+
+
+def test_the_trend_key_names_each_drawn_series_by_its_marker_overall_first() -> None:
+    series: dict[str, list[float | None]] = {
+        "empathy": [50.0, 60.0],
+        "overall": [70.0, 72.0],
+        "hospitality": [None, None],  # never scored: not drawn, not in the key
+        "compassion": [None, 80.0],
+    }
+    svg = _parse(trend_svg(["2026-W46", "2026-W47"], series))
+    marker_paths = [p for p in svg.iter(f"{SVG}path") if p.get("fill") != "none"]
+    assert len(marker_paths) == 3  # one path of markers per drawn series
+    key = trend_key(series, {**LABELS, "compassion": "Compassion"})
+    assert key == [
+        TrendKey("\u25cf", "Overall"),  # dots
+        TrendKey("\u25a0", "Empathy"),  # squares
+        TrendKey("\u25b2", "Compassion"),  # triangles
+    ]

@@ -50,10 +50,9 @@ def test_chart_svgs_draw_only_palette_colours() -> None:
     trend = charts.trend_svg(
         ["2026-W46", "2026-W47"],
         {k: [50.0, 60.0] for k in charts.SERIES_STYLES},
-        {"overall": "Overall"},
         band=([40.0, 50.0], [60.0, 70.0]),
     )
-    lone = charts.trend_svg(["2026-W47"], {"overall": [60.0]}, {})
+    lone = charts.trend_svg(["2026-W47"], {"overall": [60.0]})
     spread = charts.distribution_svg([("Empathy", [40.0, 60.0, 80.0], 60.0)])
     for svg in (trend, lone, spread):
         used = {c.lower() for c in re.findall(r"#[0-9a-fA-F]{6}\b", svg)}
