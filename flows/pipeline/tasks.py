@@ -175,12 +175,24 @@ def list_files(settings: Settings, week: IsoWeek, logger: Any) -> Listing:
     return Listing([found[k] for k in kept], dropped, {k: found[k] for k in dropped})
 
 
+@dataclass(frozen=True, slots=True)
+class UncutWeek:
+    """A week the planning worker listed and attributed but could not cut into chunks of agents
+    (some file's contact or agent is only known by reading it): the flow goes on from these
+    instead of listing the week and reading its records again."""
+
+    listing: Listing
+    agents: Attribution | None
+    log: list[str]  # what the listing said, for the flow's log
+
+
 @s3_task("plan-chunks")
-def plan_chunks(settings: Settings, week: IsoWeek) -> ChunkedListing | None:
+def plan_chunks(settings: Settings, week: IsoWeek) -> ChunkedListing | UncutWeek | None:
     """Where contact records or a roster may name every file's agent: list the week, read who
     took each contact and cut the week into chunks of agents, all in a worker process (a
     million listed files and their records are ~1 GiB of Python objects the flow process
-    would keep); None when the week cannot be cut (then the flow lists it itself)."""
+    would keep); the listing and records when the week cannot be cut; None when there is no
+    attribution source to cut by (then the flow lists the week itself)."""
     if settings.whole_week or not (settings.ctr_prefix or settings.roster):
         return None
     with spawn_pool(1) as pool:
@@ -191,7 +203,7 @@ def plan_chunks(settings: Settings, week: IsoWeek) -> ChunkedListing | None:
     return planned
 
 
-def chunked_listing(settings: Settings, week: str) -> ChunkedListing | None:
+def chunked_listing(settings: Settings, week: str) -> ChunkedListing | UncutWeek:
     """The week listed, attributed and cut into chunks of agents (run in a worker process)."""
     iso = IsoWeek.parse(week)
     said = LogLines()
@@ -209,7 +221,7 @@ def chunked_listing(settings: Settings, week: str) -> ChunkedListing | None:
     finally:
         logger.removeHandler(said)
     if plan is None or agents is None:
-        return None
+        return UncutWeek(listing, agents, said.lines)
     return ChunkedListing(
         plan=plan,
         listed=len(listing.objects),

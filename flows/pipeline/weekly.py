@@ -106,7 +106,8 @@ def audit_week(iso: IsoWeek, settings: Settings, run: AuditRun) -> dict[str, Any
     get_run_logger().info("Auditing %s in %s with rubric %s", iso, settings.timezone, rubric.label)
     with run.clock("listing"):
         # a week whose listing names every file's agent is listed and cut into chunks of
-        # agents in a worker process; any other is listed here
+        # agents in a worker process (one it cannot cut comes back listed: UncutWeek); a week
+        # without contact records or a roster is listed here
         planned = plan_chunks(settings, iso)
         listing = list_week(settings, iso) if planned is None else None
         # One run per week at a time: a second run fails here (after the listing, which tells
@@ -115,14 +116,17 @@ def audit_week(iso: IsoWeek, settings: Settings, run: AuditRun) -> dict[str, Any
         agents = attribution(settings, iso) if planned is None else None
         disputes = week_disputes(settings, iso)  # findings the QA team upheld a dispute against
     with ExitStack() as stack:
-        if planned is None:
+        if isinstance(planned, ChunkedListing):
+            chunked = chunked_week(iso, settings, rubric, disputes, planned)
+            week, sinks = week_in_chunks(stack, execution, chunked, run, planned.plan)
+        else:
+            if planned is not None:
+                listing, agents = planned.listing, planned.agents
+                del planned  # the flow keeps one copy of the listing
             assert listing is not None
             week, sinks = whole_week(
                 stack, execution, iso, settings, run, rubric, listing, agents, disputes
             )
-        else:
-            chunked = chunked_week(iso, settings, rubric, disputes, planned)
-            week, sinks = week_in_chunks(stack, execution, chunked, run, planned.plan)
         with run.clock("publishing"):
             manifest = publish_outputs(opaque(sinks), opaque(week.tables), opaque(week.manifest))
     run.clock.replacing = False

@@ -1,7 +1,9 @@
 """Sample first: draw each agent's sample from the listing and fetch only what the draw needs.
 
-Contact Lens writes one object per contact and names the contact in the key; the contact
-records (or a roster) name its agent. So each listed contact's sample rank is known before its
+Contact Lens writes one object per contact and names the contact in the key, Transcribe names
+its output after the job (the contact, where Amazon Connect started it), and a canonical week
+may be laid out one ``<contact id>.json`` per contact; the contact records (or a roster) name
+its agent. So each listed contact's sample rank is known before its
 file is read, and a run fetches, agent by agent, only the contacts the draw can reach: the
 first ``depth`` in rank order (the sample under the random policy, the screened contacts under
 the stratified one). A fetched contact that turns out unusable (quarantined, outside the week,
@@ -10,8 +12,10 @@ round, until the first ``depth`` of every agent are read. The draw then sees the
 in the same order as a run that reads every file, so it picks the same ones.
 
 This rests on the listing telling the truth: the file holds the contact its key names, taken by
-the agent the records name. Contact Lens files name no agent inside, so the records decide in
-both runs; a file whose own contact id differs from its key's is read as that other contact.
+the agent the records name. Contact Lens and Transcribe files name no agent inside, so the
+records decide in both runs; a canonical file's own agent wins over the records in both runs, so
+one that disagrees with them may be left unread where reading everything would sample it. A
+file whose own contact id differs from its key's is read as that other contact.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from datetime import datetime
 import polars as pl
 
 from flows.ingest.attribution import Attribution
-from flows.ingest.formats.contact_lens import contact_lens_contact_id
+from flows.ingest.formats import listed_contact_id
 from flows.ingest.loading import LoadedShard, fallback_copies, merge_shards
 from flows.select.ledger import eligible_contacts
 from flows.select.sampling import first_in_rank_order, with_ranks
@@ -41,11 +45,12 @@ class Candidates:
 
 
 def listed_candidates(objects: Sequence[StoredObject], agents: Attribution | None) -> Candidates:
-    """Files named after one contact (Contact Lens) whose contact an attribution source names."""
+    """Files named after one contact (listed_contact_id) whose contact an attribution source
+    names."""
     rows: list[tuple[str, str, str]] = []
     unknown: list[StoredObject] = []
     for obj in objects:
-        contact_id = contact_lens_contact_id(obj.key)
+        contact_id = listed_contact_id(obj.key)
         ref = None if contact_id is None or agents is None else agents.by_contact.get(contact_id)
         if contact_id is None or ref is None:
             unknown.append(obj)

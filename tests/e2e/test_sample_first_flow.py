@@ -3,6 +3,7 @@ and publishes the same scores as a run that reads every file."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 from collections import defaultdict
@@ -13,8 +14,13 @@ import pytest
 from checks.criteria.results import SCORES_SCHEMA
 from checks.transcripts.transcript import Contact
 from flows.config.settings import Settings
-from flows.examples.generate import generate_week
-from flows.examples.writers import to_contact_lens, to_ctr_stream
+from flows.examples.generate import contact_to_json, generate_week
+from flows.examples.writers import (
+    to_contact_lens,
+    to_ctr_stream,
+    to_roster_csv,
+    to_transcribe,
+)
 from flows.pipeline.weekly import weekly_audit
 from flows.select.ledger import NOT_FETCHED
 from flows.select.sampling import sample_rank
@@ -33,9 +39,7 @@ def _run(store: S3Store, out: str, **overrides: object) -> tuple[pl.DataFrame, p
         endpoint_url=store.endpoint_url,
         out_dir=None,
         output_prefix=out,
-        input_prefix=PREFIXES,
-        ctr_prefix="ctr",
-        **overrides,  # type: ignore[arg-type]
+        **{"input_prefix": PREFIXES, "ctr_prefix": "ctr", **overrides},  # type: ignore[arg-type]
     )
     weekly_audit(week=WEEK, settings=settings)
     scores = pl.read_parquet(io.BytesIO(store.get(f"{out}/{WEEK}/scores.parquet")))
@@ -100,3 +104,47 @@ def test_sample_first_reads_less_and_scores_the_same(s3_store: S3Store) -> None:
     quarantined = read.filter(pl.col("state") == "quarantined")["key"].to_list()
     assert any(lost.contact_id in k for k in quarantined)
     assert fast.filter(pl.col("contact_id") == spared.contact_id).height == 1
+
+
+@pytest.mark.parametrize("layout", ["transcribe", "canonical"])
+def test_one_contact_files_of_other_formats_are_read_sample_first(
+    s3_store: S3Store, layout: str
+) -> None:
+    # Transcribe outputs named after their contact, with contact records; a canonical week laid
+    # out one <contact id>.json.gz per contact, with a roster
+    contacts = generate_week(WEEK, seed=8)
+    first = _first_in_rank_order(contacts)
+    lost = first[0]  # its file is broken: the next in rank order takes its place
+    prefix = f"{layout}-in"
+    for c in contacts:
+        assert c.started_at is not None
+        day = f"{c.started_at:%Y/%m/%d}"
+        if layout == "transcribe":
+            _, data = to_transcribe(c)
+            key = f"{prefix}/{day}/{c.contact_id}.json"
+        else:
+            data = gzip.compress(json.dumps(contact_to_json(c)).encode("utf-8"))
+            key = f"{prefix}/{day}/{c.contact_id}.json.gz"
+        s3_store.put(key, b"{ not json" if c is lost else data)
+    overrides: dict[str, object] = {"input_prefix": prefix}
+    if layout == "transcribe":
+        days: dict[str, list[Contact]] = defaultdict(list)
+        for c in contacts:
+            assert c.started_at is not None
+            days[f"{c.started_at:%Y/%m/%d}"].append(c)
+        for day, group in days.items():
+            s3_store.put(f"ctr/{day}/00/records.json", to_ctr_stream(group))
+    else:
+        s3_store.put("roster/agents.csv", to_roster_csv(contacts))
+        overrides |= {"ctr_prefix": None, "roster": "roster/agents.csv"}
+
+    fast, fast_ledger = _run(s3_store, f"first-{layout}", **overrides)
+    full, full_ledger = _run(s3_store, f"all-{layout}", read_all=True, **overrides)
+
+    assert fast.height == 5 * len({c.agent_id for c in contacts})
+    assert lost.contact_id not in fast["contact_id"].to_list()
+    assert fast.equals(full)
+    assert sorted(fast_ledger["key"]) == sorted(full_ledger["key"])
+    unread = fast_ledger.filter(pl.col("reason") == NOT_FETCHED)
+    assert unread.height > len(contacts) // 3
+    assert full_ledger.filter(pl.col("reason") == NOT_FETCHED).is_empty()

@@ -12,6 +12,7 @@ from flows.ingest.formats.detect import (
     DEFAULT_MAX_BYTES,
     FORMATS,
     Format,
+    listed_contact_id,
     parse_file,
     parse_file_columns,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "choose_contact_lens_keys",
     "contact_lens_contact_id",
     "is_redacted_key",
+    "listed_contact_id",
     "parse_file",
     "parse_file_columns",
     "validate_contact",

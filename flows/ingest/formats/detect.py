@@ -18,7 +18,7 @@ from flows.ingest.formats.contact_lens import (
 )
 from flows.ingest.formats.csv_turns import CsvColumns, looks_like_csv_turns, parse_csv_turns
 from flows.ingest.formats.decode import decode_text, gunzip_if_needed
-from flows.ingest.formats.keys import file_name
+from flows.ingest.formats.keys import file_name, file_stem
 from flows.ingest.formats.model import ColumnarResult, ParseResult, Quarantine, TranscriptError
 from flows.ingest.formats.transcribe import looks_like_transcribe, parse_transcribe
 from flows.ingest.formats.validate import validate_contact
@@ -32,6 +32,16 @@ INTERNAL_ERROR: Final = "internal reader error"
 def _base_name(key: str) -> str:
     name = file_name(key)
     return name[:-3] if name.endswith(".gz") else name
+
+
+def listed_contact_id(key: str) -> str | None:
+    """The contact a file's key names before it is read: a Contact Lens key's contact id, else
+    the name of a one-document JSON file (Transcribe writes ``<job name>.json``, and a canonical
+    week laid out per contact ``<contact id>.json``); None for files of many contacts."""
+    contact = contact_lens_contact_id(key)
+    if contact is not None:
+        return contact
+    return file_stem(key) if _base_name(key).lower().endswith(".json") else None
 
 
 def _load_json(text: str) -> object:

@@ -30,16 +30,29 @@ def _key(contact_id: str) -> str:
     return f"Analysis/Voice/2026/11/17/{contact_id}_analysis_2026-11-17T10:00:00Z.json"
 
 
-def test_listing_names_contact_and_agent_only_for_attributed_contact_lens_keys() -> None:
-    agents = Attribution(by_contact={"c1": AgentRef("ann"), "c9": AgentRef("bob")})
+def test_listing_names_contact_and_agent_only_for_attributed_one_contact_files() -> None:
+    agents = Attribution(
+        by_contact={"c1": AgentRef("ann"), "c9": AgentRef("bob"), "c7": AgentRef("cy")}
+    )
     objects = [
         StoredObject(_key("c1"), 10),
         StoredObject(_key("c2"), 10),  # no contact record: read it to learn who
-        StoredObject("transcripts/2026/11/17/ann.jsonl", 10),  # another layout
+        StoredObject("transcripts/2026/11/17/ann.jsonl", 10),  # many contacts a file
+        StoredObject("analytics/2026/11/17/c9.json", 10),  # Transcribe: <job name>.json
+        StoredObject("week/2026/11/17/c7.json.gz", 10),  # canonical, one file a contact
+        StoredObject("week/2026/11/17/c7.csv", 10),  # CSV: rows of many contacts
     ]
     found = listed_candidates(objects, agents)
-    assert found.known.rows() == [(_key("c1"), "c1", "ann")]
-    assert [o.key for o in found.unknown] == [_key("c2"), "transcripts/2026/11/17/ann.jsonl"]
+    assert found.known.rows() == [
+        (_key("c1"), "c1", "ann"),
+        ("analytics/2026/11/17/c9.json", "c9", "bob"),
+        ("week/2026/11/17/c7.json.gz", "c7", "cy"),
+    ]
+    assert [o.key for o in found.unknown] == [
+        _key("c2"),
+        "transcripts/2026/11/17/ann.jsonl",
+        "week/2026/11/17/c7.csv",
+    ]
     assert listed_candidates(objects, None).known.is_empty()
 
 
