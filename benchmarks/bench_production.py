@@ -32,7 +32,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -70,17 +70,12 @@ def week_objects(agents: int, per_agent: int) -> tuple[list[tuple[str, bytes]], 
     """(key, body) of every object of the week; the number of contacts and of CTR files."""
     from flows.examples.generate import agent_week
     from flows.examples.personas import personas_for
-    from flows.examples.writers import to_contact_lens, to_ctr_stream
+    from flows.examples.writers import to_contact_lens, to_ctr_files
 
     contacts = [c for p in personas_for(agents) for c in agent_week(WEEK, p, seed=11, n=per_agent)]
     objects = [to_contact_lens(c) for c in contacts]
-    by_hour: defaultdict[str, list[Any]] = defaultdict(
-        list
-    )  # Firehose delivers records in batches: one file per hour here
-    for c in contacts:
-        assert c.started_at is not None
-        by_hour[f"{c.started_at:%Y/%m/%d/%H}"].append(c)
-    ctr = [(f"{CTR_PREFIX}/{hour}/records.json", to_ctr_stream(g)) for hour, g in by_hour.items()]
+    # Firehose delivers records in batches: one file per hour here
+    ctr = to_ctr_files(contacts, CTR_PREFIX, hourly=True)
     return objects + ctr, len(contacts), len(ctr)
 
 

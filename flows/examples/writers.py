@@ -197,6 +197,22 @@ def to_ctr_stream(contacts: Iterable[Contact], *, newline: bool = True) -> bytes
     return sep.join(json.dumps(to_ctr_record(c)) for c in contacts).encode("utf-8")
 
 
+def to_ctr_files(
+    contacts: Iterable[Contact], prefix: str = "ctr", *, hourly: bool = False
+) -> list[tuple[str, bytes]]:
+    """The contacts' records as Connect's stream delivers them to S3: a JSON-lines file per UTC
+    day (``<prefix>/YYYY/MM/DD/00/records.json``), or per hour with ``hourly``."""
+    batches: dict[str, list[Contact]] = {}
+    for c in contacts:
+        connected = (c.started_at or _EPOCH).astimezone(UTC)
+        batches.setdefault(
+            f"{connected:%Y/%m/%d}/{connected:%H}" if hourly else f"{connected:%Y/%m/%d}/00", []
+        ).append(c)
+    return [
+        (f"{prefix}/{when}/records.json", to_ctr_stream(group)) for when, group in batches.items()
+    ]
+
+
 def _csv_bytes(header: list[str], rows: Iterable[list[str]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")  # quotes any \r or \n in a cell

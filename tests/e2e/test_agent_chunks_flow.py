@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections import defaultdict
 from typing import Any
 
 import polars as pl
@@ -15,7 +14,7 @@ from polars.testing import assert_frame_equal
 from checks.transcripts.transcript import Contact
 from flows.config.settings import Settings
 from flows.examples.generate import generate_week
-from flows.examples.writers import to_contact_lens, to_ctr_stream
+from flows.examples.writers import to_contact_lens, to_ctr_files
 from flows.pipeline.execution import weekly_flow
 from flows.stores.s3 import S3Store
 
@@ -33,12 +32,8 @@ def _put_week(store: S3Store) -> list[Contact]:
             # every 40th contact unreadable (quarantined), every 53rd only its raw copy
             broken = n % 40 == 7 or (redacted and n % 53 == 3)
             store.put(key, b"{ not json" if broken else data)
-    days: dict[str, list[Contact]] = defaultdict(list)
-    for c in contacts:
-        assert c.started_at is not None
-        days[f"{c.started_at:%Y/%m/%d}"].append(c)
-    for day, group in days.items():
-        store.put(f"ctr/{day}/00/records.json", to_ctr_stream(group))
+    for key, data in to_ctr_files(contacts):
+        store.put(key, data)
     return contacts
 
 

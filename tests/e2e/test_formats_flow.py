@@ -13,7 +13,7 @@ from checks.criteria.results import SCORES_SCHEMA
 from checks.transcripts.transcript import Contact, Turn
 from flows.config.settings import Settings
 from flows.examples.generate import generate_week, week_files
-from flows.examples.writers import to_contact_lens, to_csv_rows, to_ctr_stream, to_roster_csv
+from flows.examples.writers import to_contact_lens, to_csv_rows, to_ctr_files, to_roster_csv
 from flows.pipeline.weekly import weekly_audit
 from flows.stores.s3 import S3Store
 
@@ -57,8 +57,8 @@ def test_contact_lens_with_ctrs_and_csv_with_roster_match_canonical(s3_store: S3
         for redacted in (False, True):
             key, data = to_contact_lens(c, redacted=redacted)
             s3_store.put(key, data)
-    for day, group in _by_day(contacts).items():
-        s3_store.put(f"ctr/{day}/00/records.json", to_ctr_stream(group))
+    for key, data in to_ctr_files(contacts):
+        s3_store.put(key, data)
     orphan = Contact(
         "c-orphan",
         None,

@@ -17,7 +17,7 @@ from flows.config.settings import Settings
 from flows.examples.generate import contact_to_json, generate_week
 from flows.examples.writers import (
     to_contact_lens,
-    to_ctr_stream,
+    to_ctr_files,
     to_roster_csv,
     to_transcribe,
 )
@@ -71,12 +71,8 @@ def test_sample_first_reads_less_and_scores_the_same(s3_store: S3Store) -> None:
             key, data = to_contact_lens(c, redacted=redacted)
             broken = c is lost or (c is spared and redacted)
             s3_store.put(key, b"{ not json" if broken else data)
-    days: dict[str, list[Contact]] = defaultdict(list)
-    for c in contacts:
-        assert c.started_at is not None
-        days[f"{c.started_at:%Y/%m/%d}"].append(c)
-    for day, group in days.items():
-        s3_store.put(f"ctr/{day}/00/records.json", to_ctr_stream(group))
+    for key, data in to_ctr_files(contacts):
+        s3_store.put(key, data)
 
     fast, fast_ledger = _run(s3_store, f"first-{policy}", sample_policy=policy)
     full, full_ledger = _run(s3_store, f"all-{policy}", sample_policy=policy, read_all=True)
@@ -128,12 +124,8 @@ def test_one_contact_files_of_other_formats_are_read_sample_first(
         s3_store.put(key, b"{ not json" if c is lost else data)
     overrides: dict[str, object] = {"input_prefix": prefix}
     if layout == "transcribe":
-        days: dict[str, list[Contact]] = defaultdict(list)
-        for c in contacts:
-            assert c.started_at is not None
-            days[f"{c.started_at:%Y/%m/%d}"].append(c)
-        for day, group in days.items():
-            s3_store.put(f"ctr/{day}/00/records.json", to_ctr_stream(group))
+        for key, data in to_ctr_files(contacts):
+            s3_store.put(key, data)
     else:
         s3_store.put("roster/agents.csv", to_roster_csv(contacts))
         overrides |= {"ctr_prefix": None, "roster": "roster/agents.csv"}

@@ -15,6 +15,7 @@ from checks.transcripts.transcript import Contact, Speaker, Turn
 from flows.examples.writers import (
     to_contact_lens,
     to_csv_rows,
+    to_ctr_files,
     to_ctr_stream,
     to_roster_csv,
     to_transcribe,
@@ -137,6 +138,25 @@ def test_contact_lens_with_ctrs_and_roster_round_trip(week: list[Contact]) -> No
         _same(read, original, times=(original.channel or "voice") != "chat")
         assert read.agent_name == original.agent_name
         assert read.channel == (original.channel or "voice")
+
+
+@pytest.mark.parametrize("hourly", [False, True])
+def test_contact_record_files_cover_every_contact_in_its_utc_partition(
+    week: list[Contact], hourly: bool
+) -> None:
+    files = to_ctr_files(week, "records", hourly=hourly)
+    merged = merge_attributions(*(attribution_from_ctr_jsonl(data) for _, data in files))
+    assert set(merged.by_contact) == {c.contact_id for c in week if c.agent_id is not None}
+    for key, data in files:
+        ids = set(attribution_from_ctr_jsonl(data).by_contact)
+        when = {
+            f"{c.started_at.astimezone(UTC):%Y/%m/%d/%H}"
+            for c in week
+            if c.contact_id in ids and c.started_at is not None
+        }
+        partition = key.removeprefix("records/").removesuffix("/records.json")
+        assert when == {partition} if hourly else {w[:10] for w in when} == {partition[:10]}
+        assert partition.endswith("/00") or hourly
 
 
 def test_csv_with_roster_round_trip_is_exact(week: list[Contact]) -> None:
