@@ -31,6 +31,15 @@ from flows.calibrate.scale import (
     CalibrationError,
 )
 from flows.calibrate.sheets import read_sheets
+from flows.cli.common import (
+    Bucket,
+    ConfigFile,
+    EndpointUrl,
+    LocalRoot,
+    OutputBucket,
+    OutputPrefix,
+    StoreKind,
+)
 from flows.config.settings import Settings, load_settings
 from flows.config.version import code_version
 from flows.config.weeks import IsoWeek
@@ -142,13 +151,13 @@ def draw_command(
     grader: Annotated[
         list[str] | None, typer.Option(help="A grader's name (repeat): one sheet row each.")
     ] = None,
-    config: Annotated[Path | None, typer.Option(help="TOML config file.")] = None,
-    store: Annotated[str | None, typer.Option(help="s3 or local.")] = None,
-    bucket: Annotated[str | None, typer.Option(help="S3 bucket of the transcripts.")] = None,
-    output_bucket: Annotated[str | None, typer.Option(help="S3 bucket of the outputs.")] = None,
-    endpoint_url: Annotated[str | None, typer.Option(help="S3 endpoint URL.")] = None,
-    local_root: Annotated[Path | None, typer.Option(help="Folder when --store local.")] = None,
-    output_prefix: Annotated[str | None, typer.Option(help="Output prefix.")] = None,
+    config: ConfigFile = None,
+    store: StoreKind = None,
+    bucket: Bucket = None,
+    output_bucket: OutputBucket = None,
+    endpoint_url: EndpointUrl = None,
+    local_root: LocalRoot = None,
+    output_prefix: OutputPrefix = None,
     rubric: Annotated[Path | None, typer.Option(help="Rubric YAML file.")] = None,
 ) -> None:
     """Draw a reproducible calibration set from an audited week: a blank grading sheet, a

@@ -23,6 +23,18 @@ Week = Annotated[
     str | None,
     typer.Option("--week", "-w", help="ISO week (2026-W47) or range (2026-W40..2026-W47)."),
 ]
+# Where a command finds its settings and stores: the same options, in the same words, everywhere.
+ConfigFile = Annotated[
+    Path | None, typer.Option("--config", help="TOML config file (a \\[rapport] table).")
+]
+StoreKind = Annotated[str | None, typer.Option("--store", help="s3 or local.")]
+Bucket = Annotated[str | None, typer.Option("--bucket", help="S3 bucket of the transcripts.")]
+OutputBucket = Annotated[
+    str | None, typer.Option("--output-bucket", help="S3 bucket of the outputs.")
+]
+EndpointUrl = Annotated[str | None, typer.Option("--endpoint-url", help="S3 endpoint URL.")]
+LocalRoot = Annotated[Path | None, typer.Option("--local-root", help="Folder when --store local.")]
+OutputPrefix = Annotated[str | None, typer.Option("--output-prefix", help="Output prefix.")]
 
 
 def fail(message: str) -> typer.Exit:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.common import Week, console, dest_store, upload, weeks_of
+from flows.cli.common import EndpointUrl, Week, console, dest_store, upload, weeks_of
 from flows.config.settings import Settings
 
 
@@ -15,7 +15,7 @@ def generate(
     week: Week = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
     prefix: Annotated[str, typer.Option(help="Key prefix of the transcripts.")] = "transcripts",
-    endpoint_url: Annotated[str | None, typer.Option(help="S3 endpoint URL.")] = None,
+    endpoint_url: EndpointUrl = None,
     region: Annotated[str, typer.Option(help="AWS region.")] = "us-east-1",
 ) -> None:
     """Write a generated example week (or weeks) of canonical transcripts."""

@@ -9,7 +9,20 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from flows.cli.common import Week, console, err, fail, weeks_of
+from flows.cli.common import (
+    Bucket,
+    ConfigFile,
+    EndpointUrl,
+    LocalRoot,
+    OutputBucket,
+    OutputPrefix,
+    StoreKind,
+    Week,
+    console,
+    err,
+    fail,
+    weeks_of,
+)
 from flows.config.settings import Settings, load_settings
 from flows.config.weeks import IsoWeek
 from flows.runtime.interrupts import signal_words, stop_on_signals, stop_signal
@@ -18,17 +31,15 @@ from flows.runtime.log_masking import mask_log_text
 
 def run(
     week: Week = None,
-    config: Annotated[
-        Path | None, typer.Option(help="TOML config file (a \\[rapport] table).")
-    ] = None,
-    store: Annotated[str | None, typer.Option(help="s3 or local.")] = None,
-    bucket: Annotated[str | None, typer.Option(help="S3 bucket of the transcripts.")] = None,
-    output_bucket: Annotated[str | None, typer.Option(help="S3 bucket for outputs.")] = None,
-    endpoint_url: Annotated[str | None, typer.Option(help="S3 endpoint URL.")] = None,
+    config: ConfigFile = None,
+    store: StoreKind = None,
+    bucket: Bucket = None,
+    output_bucket: OutputBucket = None,
+    endpoint_url: EndpointUrl = None,
     region: Annotated[str | None, typer.Option(help="AWS region.")] = None,
-    local_root: Annotated[Path | None, typer.Option(help="Folder when --store local.")] = None,
+    local_root: LocalRoot = None,
     input_prefix: Annotated[str | None, typer.Option(help="Transcript prefix(es).")] = None,
-    output_prefix: Annotated[str | None, typer.Option(help="Output prefix.")] = None,
+    output_prefix: OutputPrefix = None,
     out_dir: Annotated[Path | None, typer.Option(help="Local copy of the outputs.")] = None,
     sample: Annotated[str | None, typer.Option(help="Contacts per agent, or 'all'.")] = None,
     sample_policy: Annotated[

@@ -7,7 +7,6 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Final
 
 import polars as pl
@@ -15,7 +14,18 @@ import typer
 
 from checks.criteria.intervals import LEVEL, MIN_CONTACTS, half_width_at, sample_size_for
 from checks.transcripts.transcript import CRITERIA
-from flows.cli.common import console, fail, weeks_of
+from flows.cli.common import (
+    Bucket,
+    ConfigFile,
+    EndpointUrl,
+    LocalRoot,
+    OutputBucket,
+    OutputPrefix,
+    StoreKind,
+    console,
+    fail,
+    weeks_of,
+)
 from flows.config.settings import load_settings
 from flows.config.weeks import IsoWeek
 from flows.report.history import read_history
@@ -128,15 +138,13 @@ def sample_size(
         str | None, typer.Option("--week", "-w", help="Latest week to read (default: last one).")
     ] = None,
     weeks: Annotated[int, typer.Option(min=1, help="Published weeks to read, back from it.")] = 4,
-    config: Annotated[
-        Path | None, typer.Option(help="TOML config file (a \\[rapport] table).")
-    ] = None,
-    store: Annotated[str | None, typer.Option(help="s3 or local.")] = None,
-    bucket: Annotated[str | None, typer.Option(help="S3 bucket.")] = None,
-    output_bucket: Annotated[str | None, typer.Option(help="S3 bucket of the outputs.")] = None,
-    endpoint_url: Annotated[str | None, typer.Option(help="S3 endpoint URL.")] = None,
-    local_root: Annotated[Path | None, typer.Option(help="Folder when --store local.")] = None,
-    output_prefix: Annotated[str | None, typer.Option(help="Output prefix.")] = None,
+    config: ConfigFile = None,
+    store: StoreKind = None,
+    bucket: Bucket = None,
+    output_bucket: OutputBucket = None,
+    endpoint_url: EndpointUrl = None,
+    local_root: LocalRoot = None,
+    output_prefix: OutputPrefix = None,
 ) -> None:
     """How sure each score is at today's sample size, and the contacts for ±5 and ±10."""
     try:
