@@ -61,8 +61,11 @@ def run(
         ),
     ] = False,
     scratch_dir: Annotated[
-        Path | None,
-        typer.Option(help="Where chunks keep scored turns until rendering (shared by workers)."),
+        str | None,
+        typer.Option(
+            help="Where chunks keep scored turns until rendering: a folder every worker reads, "
+            "or s3://bucket/prefix."
+        ),
     ] = None,
     timezone: Annotated[str | None, typer.Option(help="Zone of the week's bounds.")] = None,
     rubric: Annotated[Path | None, typer.Option(help="Rubric YAML file.")] = None,

@@ -48,11 +48,12 @@ class Settings(BaseSettings):
         description="load the whole week into the flow process even where chunks of agents "
         "can be audited apart, each by one worker from its files to its uploaded scorecards",
     )
-    scratch_dir: Path | None = Field(
+    scratch_dir: str | None = Field(
         None,
         description="where chunks of agents keep their scored turns between scoring and "
-        "rendering (default: a temporary folder; on a Dask cluster of several machines, one "
-        "every worker can read)",
+        "rendering: a folder, or s3://bucket/prefix (default: a temporary folder; with "
+        "dask_address and the s3 store, _scratch/ under the output prefix, which workers on "
+        "other machines reach too)",
     )
     coaching_picks: int = Field(
         0, ge=0, description="extra contacts per agent picked for coaching, never in a mean"

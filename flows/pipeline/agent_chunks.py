@@ -18,13 +18,9 @@ contacts fits in it.
 from __future__ import annotations
 
 import hashlib
-import shutil
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any, Final
 
 import polars as pl
@@ -59,6 +55,7 @@ from flows.select.sample_first import PENDING_SCHEMA, Candidates, fetch_in_rank_
 from flows.stores.base import ObjectStore, StoredObject
 from flows.stores.factory import output_store
 from flows.stores.local import LocalStore
+from flows.stores.scratch import Scratch
 
 # Listed contacts per chunk at most: a chunk's turns, scores and cards fit a worker easily,
 # and a week of 4,000 agents still makes enough chunks to keep every worker busy.
@@ -95,12 +92,7 @@ class ScoreJob:
     directory: Mapping[str, AgentRef]  # agent id -> name and team, from the roster
     pseudonym_key: bytes
     disputes: list[Dispute]
-    scratch: Path
-
-    @property
-    def folder(self) -> Path:
-        """Where this chunk's scored turns and findings wait for the report step."""
-        return self.scratch / f"chunk-{self.number:05d}"
+    scratch: Scratch
 
     def objects(self) -> dict[str, StoredObject]:
         """Key -> file, for its keys and their spare copies."""
@@ -123,7 +115,7 @@ class ChunkScores:
     """What a scored chunk sends back: its published score rows and its ledger."""
 
     number: int
-    table: Path  # its published score rows (masked, with dispute columns), in the scratch
+    table: str  # its published score rows (masked, with dispute columns): a scratch name
     agents: list[str]  # the agents it scored
     ledger: pl.DataFrame  # masked
     sampled: pl.DataFrame  # agent_id, contact_id (masked): the manifest's sample
@@ -142,7 +134,7 @@ class ReportJob:
     code_version: str
     trends: Trends  # earlier weeks of its agents
     team: TeamFigures
-    scratch: Path
+    scratch: Scratch
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,12 +267,11 @@ def score_agents(job: ScoreJob) -> ChunkScores:
         job.disputes,
         matched,
     )
-    job.folder.mkdir(parents=True, exist_ok=True)
     for name, frame in zip(SCRATCH_FILES, (table, findings, masked.turns), strict=True):
-        frame.write_parquet(job.folder / f"{name}.parquet")
+        job.scratch.put(scratch_name(job.number, name), frame)
     return ChunkScores(
         number=job.number,
-        table=job.folder / "table.parquet",
+        table=scratch_name(job.number, "table"),
         agents=table["agent_id"].unique().sort().to_list(),
         ledger=masked.selection.ledger,
         sampled=masked.selection.sampled.select("agent_id", "contact_id"),
@@ -291,8 +282,7 @@ def score_agents(job: ScoreJob) -> ChunkScores:
 
 def report_agents(job: ReportJob) -> ChunkCards:
     """Build the chunk's cards with the week's team medians, render and upload them."""
-    folder = job.scratch / f"chunk-{job.number:05d}"
-    table, findings, turns = (pl.read_parquet(folder / f"{n}.parquet") for n in SCRATCH_FILES)
+    table, findings, turns = (job.scratch.frame(scratch_name(job.number, n)) for n in SCRATCH_FILES)
     report = build_week_report(
         week=job.week,
         table=table,
@@ -311,8 +301,8 @@ def report_agents(job: ReportJob) -> ChunkCards:
     report = with_removed_findings(report, table)
     del table, findings, turns
     files = upload_cards(job.settings, job.week, report)
-    for name in SCRATCH_FILES[1:]:  # the score rows stay: the week's tables stream from them
-        (folder / f"{name}.parquet").unlink(missing_ok=True)
+    # the score rows stay: the week's tables stream from them
+    job.scratch.remove([scratch_name(job.number, n) for n in SCRATCH_FILES[1:]])
     return ChunkCards(report, files)
 
 
@@ -356,23 +346,15 @@ def joined_selection(parts: Sequence[ChunkScores]) -> WeekSelection:
     )
 
 
-def joined_table(parts: Sequence[ChunkScores]) -> pl.LazyFrame:
+def joined_table(parts: Sequence[ChunkScores], scratch: Scratch) -> pl.LazyFrame:
     """The week's published score table, read from its chunks' files in the scratch as it is
     used (never whole in the flow process). It is in agent order: the plan cuts the sorted
     agents into runs, the chunks come back in plan order, and each chunk's rows are sorted."""
     if not parts:
         return PUBLISHED_SCORES_SCHEMA.to_frame().lazy()
-    return pl.scan_parquet([p.table for p in parts])
+    return scratch.scan([p.table for p in parts])
 
 
-@contextmanager
-def scratch_folder(settings: Settings) -> Iterator[Path]:
-    """A folder of this run's own under the configured scratch (a temporary one by default),
-    removed when the run ends."""
-    if settings.scratch_dir is not None:
-        settings.scratch_dir.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix="rapport-chunks-", dir=settings.scratch_dir))
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
+def scratch_name(chunk: int, name: str) -> str:
+    """The scratch file of one of a chunk's frames (SCRATCH_FILES)."""
+    return f"chunk-{chunk:05d}/{name}.parquet"

@@ -42,7 +42,6 @@ from flows.pipeline.agent_chunks import (
     joined_selection,
     joined_table,
     score_jobs,
-    scratch_folder,
     trends_of,
 )
 from flows.pipeline.artifact import outputs_markdown, week_table_markdown
@@ -87,6 +86,7 @@ from flows.select.ledger import WeekSelection, mark_unsupported_language, sample
 from flows.select.sample_first import Candidates, fetch_in_rank_order, listed_candidates
 from flows.stores.base import StoredObject
 from flows.stores.factory import output_store
+from flows.stores.scratch import scratch_space
 
 
 @flow(name="weekly-audit", log_prints=True)
@@ -205,7 +205,7 @@ def week_in_chunks(
     """The week audited chunk by chunk of agents in workers (flows/pipeline/agent_chunks.py):
     here only the score and ledger rows, the team figures, the summaries and the tables."""
     settings, iso, logger = week.settings, week.iso, get_run_logger()
-    scratch = stack.enter_context(scratch_folder(settings))
+    scratch = stack.enter_context(scratch_space(settings))
     workers = stack.enter_context(execution.agent_workers())
     base = ScoreJob(
         number=0,
@@ -222,12 +222,13 @@ def week_in_chunks(
     )
     with run.clock("loading and scoring"):
         logger.info(
-            "Auditing %d listed files in %d chunks of agents, each in one worker",
+            "Auditing %d listed files in %d chunks of agents, each in one worker (scratch: %s)",
             week.listing.listed,
             len(plan),
+            scratch.store.url(scratch.prefix),
         )
         parts = workers.score(score_jobs(plan, base, week.listing.duplicates, week.listing.spares))
-        selection, table = joined_selection(parts), joined_table(parts)
+        selection, table = joined_selection(parts), joined_table(parts, scratch)
         chunk_agents = [(p.number, p.agents) for p in parts]
         logger.info(
             "Read %d of %d listed files; %d contacts scored",

@@ -60,7 +60,9 @@ def _run(store: S3Store, out: str, **overrides: Any) -> tuple[dict[str, Any], di
     [
         {"sample": "5"},
         {"sample": "all", "coaching_picks": 1, "sample_policy": "random"},
-        {"sample": "3", "dask_workers": 2},  # a real LocalCluster: chunks as Dask tasks
+        # a real LocalCluster, chunks as Dask tasks, leaving their files in S3 as workers on
+        # other machines would
+        {"sample": "3", "dask_workers": 2, "scratch_dir": "s3://{bucket}/scratch"},
     ],
     ids=["sample-first", "all-with-picks", "dask"],
 )
@@ -68,7 +70,10 @@ def test_chunks_of_agents_publish_what_the_whole_week_does(
     s3_store: S3Store, overrides: dict[str, Any]
 ) -> None:
     contacts = _put_week(s3_store)
+    if "scratch_dir" in overrides:
+        overrides["scratch_dir"] = overrides["scratch_dir"].format(bucket=s3_store.bucket)
     chunked, chunk_files = _run(s3_store, "chunks", **overrides)
+    assert list(s3_store.list("scratch/")) == []  # the run's scratch is gone with it
     whole, whole_files = _run(s3_store, "whole", whole_week=True, **overrides)
     assert "load+score" in chunked["timings"]  # in workers, chunk by chunk
     assert "load" in whole["timings"]

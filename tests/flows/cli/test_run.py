@@ -54,6 +54,6 @@ def test_whole_week_and_scratch_dir_reach_the_flow(
     runner.invoke(app, args)
     whole, default = seen
     assert whole.whole_week is True
-    assert whole.scratch_dir == tmp_path / "scratch"
+    assert whole.scratch_dir == str(tmp_path / "scratch")
     assert default.whole_week is False
     assert default.scratch_dir is None

@@ -15,6 +15,8 @@ from flows.config.settings import Settings
 from flows.ingest.attribution import AgentRef, Attribution
 from flows.pipeline.agent_chunks import CHUNK_CONTACTS, ScoreJob, chunk_plan, score_jobs
 from flows.stores.base import StoredObject
+from flows.stores.local import LocalStore
+from flows.stores.scratch import Scratch
 
 DAY = "Analysis/Voice/2026/11/17/"
 
@@ -84,7 +86,7 @@ def test_each_job_carries_only_its_own_files_copies_and_records(tmp_path: Path) 
         directory={},
         pseudonym_key=b"k",
         disputes=[],
-        scratch=tmp_path,
+        scratch=Scratch(LocalStore(tmp_path), "", tmp_path, tmp_path),
     )
     by_key = {o.key: o for o in objects}
     jobs = list(score_jobs(plan, base, duplicates, {copy.key: copy}))
@@ -101,7 +103,7 @@ def test_each_job_carries_only_its_own_files_copies_and_records(tmp_path: Path) 
         assert {ref.agent_id for ref in refs.values()} == {agent}
         assert job.duplicates == (duplicates if agent == "a2" else {})
         assert (copy.key in job.spares) == (agent == "a2")
-        assert job.folder.parent == tmp_path
+        assert job.scratch.folder == tmp_path
 
 
 @pytest.mark.parametrize("rows", [0, 1])
