@@ -75,7 +75,7 @@ class ChunkedListing:
     spares: dict[str, StoredObject]
     directory: dict[str, AgentRef]
     failed_sources: tuple[tuple[str, str], ...]  # contact-record or roster files naming nobody
-    log: list[str]  # what the listing said, for the flow's log
+    log: list[tuple[int, str]]  # what the listing said (level, line), for the flow's log
 
 
 @dataclass(frozen=True, slots=True)

@@ -183,7 +183,7 @@ class UncutWeek:
 
     listing: Listing
     agents: Attribution | None
-    log: list[str]  # what the listing said, for the flow's log
+    log: list[tuple[int, str]]  # what the listing said (level, line), for the flow's log
 
 
 @s3_task("plan-chunks")
@@ -198,8 +198,8 @@ def plan_chunks(settings: Settings, week: IsoWeek) -> ChunkedListing | UncutWeek
     with spawn_pool(1) as pool:
         planned = pool.submit(chunked_listing, settings, str(week)).result()
     logger = get_run_logger()
-    for line in planned.log if planned is not None else ():
-        logger.info("%s", line)
+    for level, line in planned.log if planned is not None else ():
+        logger.log(level, "%s", line)
     return planned
 
 
@@ -209,7 +209,10 @@ def chunked_listing(settings: Settings, week: str) -> ChunkedListing | UncutWeek
     said = LogLines()
     logger = logging.getLogger("rapport.plan")
     logger.setLevel(logging.INFO)
-    logger.addHandler(said)
+    # what reading the records warns of (a roster naming a contact twice...) reaches the run too
+    heard = (logger, logging.getLogger(read_attribution.__module__))
+    for source in heard:
+        source.addHandler(said)
     try:
         # The contact records are read while the week is listed: both are chains of requests
         # that mostly wait on S3 (at 250,000 contacts the records took 5 s after the listing).
@@ -219,7 +222,8 @@ def chunked_listing(settings: Settings, week: str) -> ChunkedListing | UncutWeek
             agents = records.result()
         plan = chunk_plan(settings, listing.objects, agents)
     finally:
-        logger.removeHandler(said)
+        for source in heard:
+            source.removeHandler(said)
     if plan is None or agents is None:
         return UncutWeek(listing, agents, said.lines)
     return ChunkedListing(
@@ -238,11 +242,11 @@ class LogLines(logging.Handler):
 
     def __init__(self) -> None:
         super().__init__()
-        self.lines: list[str] = []
+        self.lines: list[tuple[int, str]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        """Keep the line."""
-        self.lines.append(record.getMessage())
+        """Keep the line and its level."""
+        self.lines.append((record.levelno, record.getMessage()))
 
 
 @s3_task("read-attribution")

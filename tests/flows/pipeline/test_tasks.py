@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -45,4 +46,24 @@ def test_a_week_is_listed_once_whether_or_not_it_can_be_cut(tmp_path: Path, layo
     assert sorted(o.key for o in planned.listing.objects) == sorted(k for k, _ in files)
     assert planned.agents is not None
     assert set(planned.agents.by_contact) == {c.contact_id for c in contacts}
-    assert any("Listed" in line for line in planned.log)
+    assert (logging.INFO, f"Listed {len(files)} files") in [
+        (level, line.split(" (")[0]) for level, line in planned.log
+    ]
+
+
+def test_what_reading_the_records_warns_of_reaches_the_run(tmp_path: Path) -> None:
+    contacts = generate_week(WEEK, seed=3)
+    roster = to_roster_csv(contacts)
+    contact = contacts[0].contact_id.encode()
+    _write(tmp_path, [to_contact_lens(c) for c in contacts])
+    # the first contact again, under another agent
+    _write(tmp_path, [("roster.csv", roster + contact + b",someone-else,,\r\n")])
+    settings = Settings(
+        store="local",
+        local_root=tmp_path,
+        input_prefix="Analysis/Voice,Analysis/Chat",
+        roster="roster.csv",
+    )
+    planned = chunked_listing(settings, WEEK)
+    warned = [line for level, line in planned.log if level == logging.WARNING]
+    assert any("twice, first kept" in line for line in warned)
