@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:  # Prefect is imported only once its server is known (see flows.cli.serve.serve)
+    from prefect.runner import Runner
     from rich.console import Console
 
     from flows.pipeline.deployment import DeploymentSpec
@@ -151,6 +153,24 @@ def when(at: datetime, zone: str) -> str:
     return f"{local:%a %Y-%m-%d %H:%M} {zone} ({utc:%H:%M} UTC)"
 
 
+async def serve_until_interrupted(runner: Runner) -> None:
+    """Run the runner until Ctrl+C, however early it comes: a Ctrl+C while the runner is still
+    starting stops it once started."""
+    # Left to Python, Ctrl+C during the runner's start-up cancels a task that Prefect's start-up
+    # may swallow, and the process went on serving (seen on a loaded machine).
+    interrupted = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGINT, interrupted.set)
+    serving = asyncio.create_task(runner.start())
+    asked = asyncio.create_task(interrupted.wait())
+    await asyncio.wait({serving, asked}, return_when=asyncio.FIRST_COMPLETED)
+    asked.cancel()
+    while not serving.done() and not runner.started:
+        await asyncio.sleep(0.05)
+    if not serving.done():
+        await runner.astop()
+    await serving
+
+
 def serve_deployment(spec: DeploymentSpec, name: str, console: Console, ui: bool = True) -> None:
     """Register `name` with the spec's schedule, show its next run, and run it when due
     (`ui`: whether the server serves its web UI, to link to)."""
@@ -203,7 +223,7 @@ def serve_deployment(spec: DeploymentSpec, name: str, console: Console, ui: bool
         "ignore", message="coroutine 'Runner.astop' was never awaited", category=RuntimeWarning
     )
     with suppress(KeyboardInterrupt, TerminationSignal):  # Ctrl+C, SIGTERM: the way to stop
-        asyncio.run(runner.start())
+        asyncio.run(serve_until_interrupted(runner))
     console.print(
         f"Stopped serving {weekly_audit.name}/{name} (its schedule is paused).", soft_wrap=True
     )
