@@ -169,9 +169,9 @@ class _TrendFrame:
     bottom: float = 118.0
 
     def x(self, i: int) -> float:
-        """The x of the i-th week (a lone week sits in the middle)."""
+        """The x of the i-th week (a lone week sits where this week always does, at the right)."""
         if self.n < 2:
-            return (self.left + self.right) / 2
+            return self.right
         return self.left + i * (self.right - self.left) / (self.n - 1)
 
     def y(self, v: float) -> float:
@@ -250,10 +250,12 @@ def _series_line(frame: _TrendFrame, key: str, values: Sequence[float | None]) -
 
 
 def _no_history_note(frame: _TrendFrame) -> str:
-    """The box that says the trend starts this week."""
-    mid = _num((frame.left + frame.right) / 2)
+    """The box that says the trend starts this week, over the earlier weeks' empty place (left
+    of this week's points, which it never hides)."""
+    left, right = frame.left + 10, frame.right - 40
+    mid = _num((left + right) / 2)
     return (
-        f'<rect x="{_num(frame.left + 18)}" y="22" width="{_num(frame.right - frame.left - 36)}" '
+        f'<rect x="{_num(left)}" y="22" width="{_num(right - left)}" '
         f'height="30" rx="4" fill="{PAPER}" stroke="{GRID}"/>'
         f'<text x="{mid}" y="34" text-anchor="middle" fill="{INK}">No earlier weeks yet:</text>'
         f'<text x="{mid}" y="45" text-anchor="middle" fill="{INK}">'

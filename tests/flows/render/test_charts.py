@@ -141,3 +141,15 @@ def test_the_trend_key_names_each_drawn_series_by_its_marker_overall_first() -> 
         TrendKey("\u25a0", "Empathy"),  # squares
         TrendKey("\u25b2", "Compassion"),  # triangles
     ]
+
+
+def test_a_lone_week_sits_at_the_right_and_the_note_never_covers_it() -> None:
+    root = _parse(trend_svg(["2026-W47"], {"overall": [40.0], "empathy": [72.0]}))
+    (box,) = root.iter(f"{SVG}rect")
+    box_right = float(box.get("x", "0")) + float(box.get("width", "0"))
+    points = [p.get("d", "") for p in root.iter(f"{SVG}path") if p.get("fill") != "none"]
+    xs = [float(x) for d in points for x in re.findall(r"M([\d.]+) ", d)]
+    assert xs
+    assert min(xs) - 3 > box_right  # every marker (half-width under 3) right of the box
+    (label,) = [t for t in root.iter(f"{SVG}text") if (t.text or "").startswith("W")]
+    assert float(label.get("x", "0")) == max(xs)  # under this week's points
