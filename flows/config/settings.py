@@ -141,6 +141,12 @@ class Settings(BaseSettings):
         """Whether tasks run on Dask (worker processes) rather than threads in this process."""
         return bool(self.dask_workers or self.dask_address)
 
+    @property
+    def workers_elsewhere(self) -> bool:
+        """Whether workers may run on other machines (an outside Dask scheduler): they then
+        share no folder with the flow (its scratch and --out-dir)."""
+        return self.dask_address is not None
+
     @field_validator("sample")
     @classmethod
     def _check_sample(cls, value: str) -> str:

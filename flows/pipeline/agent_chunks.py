@@ -312,7 +312,8 @@ def upload_cards(settings: Settings, week: str, report: WeekReport) -> dict[str,
     stores: list[tuple[ObjectStore, str]] = [
         (output_store(settings), week_prefix(settings.output_prefix, week))
     ]
-    if settings.out_dir is not None:
+    if settings.out_dir is not None and not settings.workers_elsewhere:
+        # a worker on another machine would write its own disk: the flow copies them then
         stores.append((LocalStore(settings.out_dir), f"{week}/"))
     digests: dict[str, dict[str, Any]] = {}
     warm_up()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -184,6 +184,21 @@ class Chunked:
     failed_sources: tuple[tuple[str, str], ...]  # as published: keys with PII pseudonymised
 
 
+def record_cards(
+    sinks: Sequence[WeekPublisher], files: Mapping[str, Mapping[str, Any]], *, copy_to_local: bool
+) -> None:
+    """Count the cards the workers uploaded; the local copy (--out-dir, the second sink) gets
+    them from the output store when the workers are other machines, one file at a time."""
+    published, *local = sinks
+    published.record(files)
+    for sink in local:
+        if not copy_to_local:
+            sink.record(files)
+            continue
+        for name in sorted(files):
+            sink.put(name, published.store.get(published.prefix + name))
+
+
 def chunked_week(
     iso: IsoWeek,
     settings: Settings,
@@ -260,9 +275,8 @@ def week_in_chunks(
             if ids
         )
         cards = workers.report(jobs)
-        for sink in sinks:
-            for part in cards:
-                sink.record(part.files)
+        for part in cards:
+            record_cards(sinks, part.files, copy_to_local=settings.workers_elsewhere)
         failed_sources = week.failed_sources
         report = joined_week_report(
             [part.report for part in cards],

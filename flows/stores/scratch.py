@@ -89,7 +89,7 @@ def scratch_location(settings: Settings) -> tuple[ObjectStore, str] | Path | Non
         return store, prefix.strip("/")
     if where is not None:
         return Path(where)
-    if settings.dask_address and settings.store == "s3":
+    if settings.workers_elsewhere and settings.store == "s3":
         return output_store(settings), f"{settings.output_prefix.strip('/')}/{REMOTE_SCRATCH}"
     return None
 

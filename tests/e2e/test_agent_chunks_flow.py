@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -42,12 +43,11 @@ def _run(store: S3Store, out: str, **overrides: Any) -> tuple[dict[str, Any], di
         store="s3",
         bucket=store.bucket,
         endpoint_url=store.endpoint_url,
-        out_dir=None,
         output_prefix=out,
         input_prefix=PREFIXES,
         ctr_prefix="ctr",
         timezone="America/New_York",
-        **overrides,
+        **{"out_dir": None, **overrides},
     )
     summary = weekly_flow(settings)(week=WEEK, settings=settings)  # Dask when asked
     prefix = f"{out}/{WEEK}/"
@@ -99,3 +99,29 @@ def test_chunks_of_agents_publish_what_the_whole_week_does(
     chunk_files.pop("scores.parquet")
     different = [name for name in chunk_files if chunk_files[name] != whole_files[name]]
     assert different == []  # the ledger and every PDF byte for byte
+
+
+def test_an_outside_dask_cluster_shares_no_folder_with_the_flow(
+    s3_store: S3Store, tmp_path: Path
+) -> None:
+    from distributed import LocalCluster
+
+    _put_week(s3_store)
+    out = tmp_path / "out"
+    with LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        summary, files = _run(
+            s3_store, "outside", sample="3", dask_address=cluster.scheduler_address, out_dir=out
+        )
+    assert "load+score" in summary["timings"]
+    # the chunks' scratch was a prefix of the output bucket, gone with the run
+    assert list(s3_store.list("outside/_scratch/")) == []
+    # the local copy is whole: the flow copied the cards the workers uploaded
+    local = {p.name: p.read_bytes() for p in (out / WEEK).iterdir()}
+    assert sorted(local) == sorted(files)
+    pdfs = [name for name in files if name.endswith(".pdf")]
+    assert pdfs
+    assert all(local[name] == files[name] for name in pdfs)
+    local_manifest, manifest = (json.loads(m["manifest.json"]) for m in (local, files))
+    assert local_manifest["files"] == manifest["files"]
