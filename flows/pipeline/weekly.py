@@ -50,6 +50,7 @@ from flows.pipeline.run_state import AuditRun, closing_publishers, guarded_run
 from flows.pipeline.tasks import (
     Listing,
     TableFile,
+    UncutWeek,
     attribution,
     deliver,
     history,
@@ -114,19 +115,18 @@ def audit_week(iso: IsoWeek, settings: Settings, run: AuditRun) -> dict[str, Any
         # a missing bucket or credentials first), before it loads or replaces anything.
         run.lock.acquire()
         agents = attribution(settings, iso) if planned is None else None
+        if isinstance(planned, UncutWeek):  # the flow keeps one copy of the listing
+            listing, agents, planned = planned.listing, planned.agents, None
         disputes = week_disputes(settings, iso)  # findings the QA team upheld a dispute against
     with ExitStack() as stack:
-        if isinstance(planned, ChunkedListing):
-            chunked = chunked_week(iso, settings, rubric, disputes, planned)
-            week, sinks = week_in_chunks(stack, execution, chunked, run, planned.plan)
-        else:
-            if planned is not None:
-                listing, agents = planned.listing, planned.agents
-                del planned  # the flow keeps one copy of the listing
+        if planned is None:
             assert listing is not None
             week, sinks = whole_week(
                 stack, execution, iso, settings, run, rubric, listing, agents, disputes
             )
+        else:
+            chunked = chunked_week(iso, settings, rubric, disputes, planned)
+            week, sinks = week_in_chunks(stack, execution, chunked, run, planned.plan)
         with run.clock("publishing"):
             manifest = publish_outputs(opaque(sinks), opaque(week.tables), opaque(week.manifest))
     run.clock.replacing = False

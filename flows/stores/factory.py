@@ -8,27 +8,26 @@ from flows.stores.local import LocalStore
 from flows.stores.s3 import S3Store
 
 
-def input_store(settings: Settings) -> ObjectStore:
-    """Where the transcripts are."""
-    if settings.store == "local":
-        return LocalStore(settings.local_root)
+def s3_bucket(settings: Settings, bucket: str) -> S3Store:
+    """A bucket reached with the run's endpoint, region, timeout and retries."""
     return S3Store(
-        settings.bucket,
+        bucket,
         endpoint_url=settings.endpoint_url,
         region=settings.region,
         timeout=settings.s3_timeout,
         attempts=settings.s3_attempts,
     )
+
+
+def input_store(settings: Settings) -> ObjectStore:
+    """Where the transcripts are."""
+    if settings.store == "local":
+        return LocalStore(settings.local_root)
+    return s3_bucket(settings, settings.bucket)
 
 
 def output_store(settings: Settings) -> ObjectStore:
     """Where the week's outputs are published."""
     if settings.store == "local":
         return LocalStore(settings.local_root)
-    return S3Store(
-        settings.output_bucket or settings.bucket,
-        endpoint_url=settings.endpoint_url,
-        region=settings.region,
-        timeout=settings.s3_timeout,
-        attempts=settings.s3_attempts,
-    )
+    return s3_bucket(settings, settings.output_bucket or settings.bucket)

@@ -16,9 +16,8 @@ import polars as pl
 
 from flows.config.settings import Settings
 from flows.stores.base import ObjectStore
-from flows.stores.factory import output_store
+from flows.stores.factory import output_store, s3_bucket
 from flows.stores.local import LocalStore
-from flows.stores.s3 import S3Store
 
 # Under the output prefix: the worker policy may already write there (infra/iam).
 REMOTE_SCRATCH: str = "_scratch"
@@ -29,9 +28,13 @@ class Scratch:
     """A run's own scratch space: parquet files by name, kept in a store under a prefix."""
 
     store: ObjectStore
-    prefix: str  # the run's own, ending in "/"
-    folder: Path | None  # the same files as paths, when the store is a folder of this machine
+    prefix: str  # the run's own, ending in "/" ("" in a folder of the run's own)
     cache: Path  # the flow's local copies of remote files it scans
+
+    @property
+    def folder(self) -> Path | None:
+        """The same files as paths, when the store is a folder of this machine."""
+        return self.store.root if isinstance(self.store, LocalStore) else None
 
     def put(self, name: str, frame: pl.DataFrame) -> None:
         """Keep a frame under this name."""
@@ -79,14 +82,7 @@ def scratch_location(settings: Settings) -> tuple[ObjectStore, str] | Path | Non
     where = settings.scratch_dir
     if where is not None and where.startswith("s3://"):
         bucket, _, prefix = where.removeprefix("s3://").partition("/")
-        store = S3Store(
-            bucket,
-            endpoint_url=settings.endpoint_url,
-            region=settings.region,
-            timeout=settings.s3_timeout,
-            attempts=settings.s3_attempts,
-        )
-        return store, prefix.strip("/")
+        return s3_bucket(settings, bucket), prefix.strip("/")
     if where is not None:
         return Path(where)
     if settings.workers_elsewhere and settings.store == "s3":
@@ -103,12 +99,12 @@ def scratch_space(settings: Settings) -> Iterator[Scratch]:
     if isinstance(where, tuple):
         store, base = where
         run = f"rapport-chunks-{uuid.uuid4().hex[:12]}/"
-        scratch = Scratch(store, f"{base}/{run}" if base else run, None, cache)
+        scratch = Scratch(store, f"{base}/{run}" if base else run, cache)
     else:
         if where is not None:
             where.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix="rapport-chunks-", dir=where))
-        scratch = Scratch(LocalStore(folder), "", folder, cache)
+        scratch = Scratch(LocalStore(folder), "", cache)
     try:
         yield scratch
     finally:

@@ -86,7 +86,7 @@ def test_each_job_carries_only_its_own_files_copies_and_records(tmp_path: Path) 
         directory={},
         pseudonym_key=b"k",
         disputes=[],
-        scratch=Scratch(LocalStore(tmp_path), "", tmp_path, tmp_path),
+        scratch=Scratch(LocalStore(tmp_path), "", tmp_path),
     )
     by_key = {o.key: o for o in objects}
     jobs = list(score_jobs(plan, base, duplicates, {copy.key: copy}))
