@@ -209,6 +209,7 @@ def chunked_listing(settings: Settings, week: str) -> ChunkedListing | UncutWeek
     said = LogLines()
     logger = logging.getLogger("rapport.plan")
     logger.setLevel(logging.INFO)
+    logger.propagate = False  # the flow logs these lines in its run: not twice on the console
     # what reading the records warns of (a roster naming a contact twice...) reaches the run too
     heard = (logger, logging.getLogger(read_attribution.__module__))
     for source in heard:
