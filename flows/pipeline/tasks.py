@@ -59,7 +59,7 @@ from flows.report.history import read_history, read_trends
 from flows.report.model import TeamSummary, WeekReport
 from flows.report.scores_table import published_scores_table
 from flows.runtime.io_threads import IOThreads, RunStopped, stopping
-from flows.runtime.log_masking import install_log_masking
+from flows.runtime.log_masking import MaskedLine, install_log_masking
 from flows.runtime.memory import give_back_freed_memory
 from flows.runtime.worker_pool import spawn_pool
 from flows.select.draw import draw_week
@@ -199,7 +199,7 @@ def plan_chunks(settings: Settings, week: IsoWeek) -> ChunkedListing | UncutWeek
         planned = pool.submit(chunked_listing, settings, str(week)).result()
     logger = get_run_logger()
     for level, line in planned.log if planned is not None else ():
-        logger.log(level, "%s", line)
+        logger.log(level, "%s", MaskedLine(line))  # masked by the worker, with its figures whole
     return planned
 
 

@@ -22,6 +22,46 @@ def _masked(name: str) -> bool:
     return any(name == n or name.startswith(n + ".") for n in MASKED_LOGGERS)
 
 
+class _MaskedText:
+    """An argument of a log record shown masked, whichever conversion (%s or %r) takes it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        return mask_log_text(str(self.value))
+
+    def __repr__(self) -> str:
+        return mask_log_text(repr(self.value))
+
+
+class MaskedLine(str):
+    """A line masked already (by the worker process that logged it first): logged as it is."""
+
+    __slots__ = ()
+
+
+def _kept(arg: object) -> bool:
+    """Whether an argument is shown as it is: a figure, or a line masked already."""
+    return isinstance(arg, MaskedLine) or (
+        isinstance(arg, int | float) and not isinstance(arg, bool)
+    )
+
+
+def masked_message(record: logging.LogRecord) -> str:
+    """The record's message with personal data masked; the figures given as arguments (%d,
+    %.1f, ...) are the run's own counts and times and stay whole, as do lines masked already."""
+    # Masking the formatted line would read "Listed 1000000 files" as a 7-digit account
+    # number; a figure Rapport counted is never a customer's.
+    args = record.args
+    if not isinstance(args, tuple) or not any(_kept(a) for a in args):
+        return mask_log_text(record.getMessage())
+    shown = tuple(a if _kept(a) else _MaskedText(a) for a in args)
+    return mask_log_text(str(record.msg)) % shown
+
+
 class _MaskingFactory:
     """A log record factory that masks the message (and a traceback) of Rapport's records."""
 
@@ -33,10 +73,10 @@ class _MaskingFactory:
         if not _masked(record.name):
             return record
         try:
-            message = record.getMessage()
+            message = masked_message(record)
         except Exception:  # a broken format string: leave it to logging to report
             return record
-        record.msg, record.args = mask_log_text(message), None
+        record.msg, record.args = message, None
         if record.exc_info and record.exc_info[1] is not None:
             text = logging.Formatter().formatException(record.exc_info)
             record.exc_text = mask_log_text(text)

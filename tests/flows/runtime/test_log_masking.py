@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import logging
 
-from flows.runtime.log_masking import install_log_masking, mask_log_text
+from flows.runtime.log_masking import MaskedLine, install_log_masking, mask_log_text
 
 RUN_ID = "0193a1b2-1234-5678-9012-345678901234"
 
@@ -62,3 +62,32 @@ def test_keys_are_masked_by_name_like_ids_so_ordinary_keys_stay_readable() -> No
     assert mask_log_text(dated) == dated
     told = "quarantined in/+15551234567.json: call 555 201 3344 now"
     assert mask_log_text(told) == "quarantined in/[phone].json: call [phone] now"
+
+
+def test_figures_given_as_arguments_stay_whole_and_text_around_them_is_masked() -> None:
+    install_log_masking()
+    logger, stream = _capture("flows.listing")
+    logger.info("Listed %d files (%.1f MB) in %.1f s", 1_000_000, 4269.0, 41.0)
+    logger.info("Read %d of %d files under %s", 10_000, 1_250_000, "in/+15551234567/")
+    logger.info("%r from %s", "jo.doe@example.com", "caller 5551234567")
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "Listed 1000000 files (4269.0 MB) in 41.0 s"
+    assert lines[1] == "Read 10000 of 1250000 files under in/[phone]/"
+    assert lines[2] == "'[email]' from caller [phone]"
+
+
+def test_a_number_written_into_the_message_itself_is_still_masked() -> None:
+    install_log_masking()
+    logger, stream = _capture("flows.account")
+    logger.info("account 12345678 closed, %d contacts", 3)
+    assert stream.getvalue().strip() == "account [id] closed, 3 contacts"
+
+
+def test_a_line_masked_by_a_worker_is_logged_again_as_it_is() -> None:
+    install_log_masking()
+    worker, said = _capture("rapport.plan")
+    worker.info("Listed %d files under %s", 1_000_000, "in/+15551234567/")
+    line = said.getvalue().strip()
+    flow, stream = _capture("prefect.task_runs")
+    flow.info("%s", MaskedLine(line))
+    assert stream.getvalue().strip() == line == "Listed 1000000 files under in/[phone]/"
