@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from checks.calibration.agreement import cohen_kappa
+
 
 @dataclass(frozen=True, slots=True)
 class Confusion:
@@ -59,14 +61,16 @@ class Confusion:
 
     @property
     def kappa(self) -> float | None:
-        """Cohen's kappa (1.0 when chance agreement is total; None without items)."""
-        n = self.n
-        if not n:
+        """Cohen's kappa (1.0 when chance agreement is total, as the yardstick scores it;
+        None without items)."""
+        if not self.n:
             return None
-        agree = (self.tp + self.tn) / n
-        p_true, p_pred = self.positives / n, self.predicted / n
-        chance = p_true * p_pred + (1 - p_true) * (1 - p_pred)
-        return (agree - chance) / (1 - chance) if chance < 1 else 1.0
+        cells = [(True, True)] * self.tp + [(False, True)] * self.fp
+        cells += [(True, False)] * self.fn + [(False, False)] * self.tn
+        kappa = cohen_kappa(cells, (False, True))
+        # calibration leaves kappa undefined there (checks.calibration.agreement); the
+        # cs-dev table counts two raters who never differ as agreeing fully
+        return 1.0 if kappa is None else kappa
 
 
 def _f1(tp: int, fp: int, fn: int) -> float:
