@@ -88,6 +88,6 @@ def test_a_line_masked_by_a_worker_is_logged_again_as_it_is() -> None:
     worker, said = _capture("rapport.plan")
     worker.info("Listed %d files under %s", 1_000_000, "in/+15551234567/")
     line = said.getvalue().strip()
-    flow, stream = _capture("prefect.task_runs")
+    flow, stream = _capture("flows.pipeline.flow_log")
     flow.info("%s", MaskedLine(line))
     assert stream.getvalue().strip() == line == "Listed 1000000 files under in/[phone]/"
