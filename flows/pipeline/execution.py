@@ -292,7 +292,9 @@ def task_runner(settings: Settings) -> Any:
             "n_workers": settings.dask_workers,
             "threads_per_worker": 1,
             "processes": True,
-            "dashboard_address": None,
+            # any free port: its HTTP server (health, metrics) starts even with no dashboard,
+            # and two runs on one host would fight over 8787
+            "dashboard_address": ":0",
         },
     )
 

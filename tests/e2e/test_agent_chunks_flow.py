@@ -109,7 +109,7 @@ def test_an_outside_dask_cluster_shares_no_folder_with_the_flow(
     _put_week(s3_store)
     out = tmp_path / "out"
     with LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         summary, files = _run(
             s3_store, "outside", sample="3", dask_address=cluster.scheduler_address, out_dir=out
