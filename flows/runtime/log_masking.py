@@ -4,6 +4,7 @@ masked (phone numbers, e-mail addresses, … in a key or a reason) before any ha
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -22,25 +23,14 @@ def _masked(name: str) -> bool:
     return any(name == n or name.startswith(n + ".") for n in MASKED_LOGGERS)
 
 
-class _MaskedText:
-    """An argument of a log record shown masked, whichever conversion (%s or %r) takes it."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: object) -> None:
-        self.value = value
-
-    def __str__(self) -> str:
-        return mask_log_text(str(self.value))
-
-    def __repr__(self) -> str:
-        return mask_log_text(repr(self.value))
-
-
 class MaskedLine(str):
     """A line masked already (by the worker process that logged it first): logged as it is."""
 
     __slots__ = ()
+
+
+# one %-conversion of a format string (mapping keys and * widths are left to the plain path)
+_CONVERSION: Final = re.compile(r"%[#0\- +]*\d*(?:\.\d+)?[hlL]?([diouxXeEfFgGcrsa%])")
 
 
 def _kept(arg: object) -> bool:
@@ -50,16 +40,45 @@ def _kept(arg: object) -> bool:
     )
 
 
+def _placeholder(i: int) -> str:
+    # private-use characters: no digit, letter or separator the masking rules could join to
+    return f"\ue000{chr(0xE100 + i)}\ue001"
+
+
 def masked_message(record: logging.LogRecord) -> str:
     """The record's message with personal data masked; the figures given as arguments (%d,
     %.1f, ...) are the run's own counts and times and stay whole, as do lines masked already."""
     # Masking the formatted line would read "Listed 1000000 files" as a 7-digit account
-    # number; a figure Rapport counted is never a customer's.
-    args = record.args
+    # number; a figure Rapport counted is never a customer's. The line is masked whole, the
+    # figures standing aside as placeholders, so text split between format and arguments is
+    # still seen together.
+    args, fmt = record.args, str(record.msg)
     if not isinstance(args, tuple) or not any(_kept(a) for a in args):
         return mask_log_text(record.getMessage())
-    shown = tuple(a if _kept(a) else _MaskedText(a) for a in args)
-    return mask_log_text(str(record.msg)) % shown
+    given = iter(args)
+    shown: list[object] = []
+    figures: list[str] = []
+
+    def set_aside(conversion: re.Match[str]) -> str:
+        if conversion.group(1) == "%":
+            return conversion.group(0)
+        arg = next(given)
+        if not _kept(arg):
+            shown.append(arg)
+            return conversion.group(0)
+        figures.append(conversion.group(0) % (arg,))
+        return _placeholder(len(figures) - 1)
+
+    try:
+        line = _CONVERSION.sub(set_aside, fmt) % tuple(shown)
+        if next(given, None) is not None:
+            raise TypeError("more arguments than conversions")
+    except (StopIteration, TypeError, ValueError):
+        return mask_log_text(record.getMessage())
+    masked = mask_log_text(line)
+    for i, figure in enumerate(figures):
+        masked = masked.replace(_placeholder(i), figure)
+    return masked
 
 
 class _MaskingFactory:

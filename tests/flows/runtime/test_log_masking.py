@@ -91,3 +91,12 @@ def test_a_line_masked_by_a_worker_is_logged_again_as_it_is() -> None:
     flow, stream = _capture("flows.pipeline.flow_log")
     flow.info("%s", MaskedLine(line))
     assert stream.getvalue().strip() == line == "Listed 1000000 files under in/[phone]/"
+
+
+def test_text_split_between_format_and_arguments_is_masked_as_one_line() -> None:
+    install_log_masking()
+    logger, stream = _capture("flows.split")
+    logger.info("call 555%s1234567 within %d s", "-", 3)
+    logger.info("%s of %d%% done", "mail jo.doe@example.com", 40)
+    lines = stream.getvalue().splitlines()
+    assert lines == ["call [phone] within 3 s", "mail [email] of 40% done"]
