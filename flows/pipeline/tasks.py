@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import pickle
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, ParamSpec, TypeVar, cast
+from pathlib import Path
+from typing import Any, BinaryIO, ParamSpec, TypeVar, cast
 
 import polars as pl
 from prefect import Task, get_run_logger, task
@@ -60,7 +62,6 @@ from flows.report.model import TeamSummary, WeekReport
 from flows.report.scores_table import published_scores_table
 from flows.runtime.io_threads import IOThreads, RunStopped, stopping
 from flows.runtime.log_masking import MaskedLine, install_log_masking
-from flows.runtime.memory import give_back_freed_memory
 from flows.runtime.worker_pool import spawn_pool
 from flows.select.draw import draw_week
 from flows.select.ledger import WeekSelection
@@ -69,7 +70,7 @@ from flows.stores.factory import input_store, output_store
 from flows.stores.local import LocalStore
 
 # A published table: its bytes, or a function that makes them when they are uploaded.
-TableFile = bytes | Callable[[], bytes]
+TableFile = bytes | Callable[[BinaryIO], None]  # the bytes, or a writer of a large table
 RETRIES = 3
 RETRY_DELAYS = [2.0, 10.0, 30.0]  # on top of botocore's own per-request retries
 P = ParamSpec("P")
@@ -374,17 +375,24 @@ def publish_outputs(
     sinks: Sequence[WeekPublisher], files: Mapping[str, TableFile], manifest: Manifest
 ) -> Manifest:
     """Write the tables, wait for every upload, remove stale files, then the manifest; a table
-    given as a function is made when its turn comes and let go once it is uploaded."""
-    for name in sorted(files):
-        made = files[name]
-        data = made() if callable(made) else made
-        for sink in sinks:
-            sink.put(name, data)
-        if callable(made):  # a million contacts' scores.csv is ~0.3 GB: one such at a time
+    given as a writer is written to a local file when its turn comes and uploaded from it."""
+    # A million contacts' scores.csv is ~0.3 GB: on disk, one table at a time, never in the
+    # flow's memory.
+    with tempfile.TemporaryDirectory(prefix="rapport-tables-") as folder:
+        for name in sorted(files):
+            made = files[name]
+            if isinstance(made, bytes):
+                for sink in sinks:
+                    sink.put(name, made)
+                continue
+            path = Path(folder) / name
+            with path.open("wb") as out:
+                made(out)
             for sink in sinks:
-                sink.wait()
-            del data
-            give_back_freed_memory()
+                sink.put_file(name, path)
+            for sink in sinks:
+                sink.wait()  # the file stays until every sink has it
+            path.unlink()
     written = [sink.finish(manifest) for sink in sinks]
     return written[0]
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import Any, BinaryIO
 
 import polars as pl
 from prefect import flow, get_run_logger
@@ -66,7 +65,7 @@ from flows.pipeline.tasks import (
 from flows.publish.manifest import AttributionFailure, Manifest, build_manifest
 from flows.publish.output_masking import mask_week, pseudonym_key
 from flows.publish.publish import WeekPublisher, week_prefix
-from flows.publish.spreadsheet import spreadsheet_safe_csv
+from flows.publish.spreadsheet import spreadsheet_safe_csv, write_spreadsheet_safe_csv
 from flows.render.pdf import TEAM_SUMMARY_FILE
 from flows.report.agent_table import AGENT_TABLE_FILE, agent_table
 from flows.report.aggregate import footnote_text
@@ -516,10 +515,10 @@ def week_outputs(
         attribution_failures=[AttributionFailure(key=k, reason=r) for k, r in failed_sources],
     )
     tables: dict[str, TableFile] = {
-        # made one at a time as they are uploaded (a million contacts: ~0.4 GB of CSV)
-        "scores.parquet": partial(_parquet, table),
-        "scores.csv": partial(spreadsheet_safe_csv, table),
-        "ledger.csv": partial(spreadsheet_safe_csv, selection.ledger),
+        # written to a file one at a time as they are uploaded (a million contacts: ~0.4 GB of CSV)
+        "scores.parquet": partial(_write_parquet, table),
+        "scores.csv": partial(write_spreadsheet_safe_csv, table),
+        "ledger.csv": partial(write_spreadsheet_safe_csv, selection.ledger),
         AGENT_TABLE_FILE: spreadsheet_safe_csv(agent_table(report)),
         **disputes.files,  # republished as it was read, so a rerun never drops it
     }
@@ -573,10 +572,8 @@ def run_summary(
     }
 
 
-def _parquet(table: pl.DataFrame | pl.LazyFrame) -> bytes:
-    buf = io.BytesIO()
+def _write_parquet(table: pl.DataFrame | pl.LazyFrame, out: BinaryIO) -> None:
     if isinstance(table, pl.LazyFrame):
-        table.sink_parquet(buf)  # streamed from the chunks' files
+        table.sink_parquet(out)  # streamed from the chunks' files
     else:
-        table.write_parquet(buf)
-    return buf.getvalue()
+        table.write_parquet(out)

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Mapping
 from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from flows.publish.manifest import Manifest
@@ -195,12 +196,25 @@ class WeekPublisher:
             store.delete([self.manifest_key])
         self.digests: dict[str, dict[str, Any]] = {}
         self._pool = IOThreads(PUT_THREADS, "rapport-upload")
-        self._pending: list[tuple[str, bytes, Future[None]]] = []
-        self._failed: list[tuple[str, bytes]] = []
+        self._pending: list[tuple[str, bytes | Path, Future[None]]] = []
+        self._failed: list[tuple[str, bytes | Path]] = []
 
     def put(self, name: str, data: bytes) -> None:
         """Start uploading one file (uploads run in threads; errors surface in finish)."""
         self.digests[name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        self._start(name, data)
+
+    def put_file(self, name: str, path: Path) -> None:
+        """Start uploading one file from a local file, which must stay until wait() returns
+        (a million contacts' scores.csv is ~0.3 GB the flow need not hold)."""
+        with path.open("rb") as file:
+            digest = hashlib.file_digest(file, "sha256").hexdigest()
+        self.digests[name] = {"sha256": digest, "bytes": path.stat().st_size}
+        self._start(name, path)
+
+    def _start(self, name: str, data: bytes | Path) -> None:
+        # a new version of a file supersedes a failed upload of an older one
+        self._failed = [(n, d) for n, d in self._failed if n != name]
         if len(self._pending) >= 2 * PUT_THREADS:
             # let go of the bytes of finished uploads (a week of PDFs is ~100 MB); failed ones
             # stay for wait() to try again
@@ -212,8 +226,11 @@ class WeekPublisher:
         for name, digest in files.items():
             self.digests[name] = {"sha256": str(digest["sha256"]), "bytes": int(digest["bytes"])}
 
-    def _upload(self, name: str, data: bytes) -> None:
-        self.store.put(self.prefix + name, data, content_type(name))
+    def _upload(self, name: str, data: bytes | Path) -> None:
+        if isinstance(data, Path):
+            self.store.put_file(self.prefix + name, data, content_type(name))
+        else:
+            self.store.put(self.prefix + name, data, content_type(name))
 
     def put_all(self, files: Mapping[str, bytes]) -> None:
         """Start uploading several files."""
@@ -254,7 +271,7 @@ class WeekPublisher:
             )
 
     def _stored_sha256(self, name: str) -> str:
-        return hashlib.sha256(self.store.get(self.prefix + name)).hexdigest()
+        return self.store.sha256(self.prefix + name)
 
     def wait(self) -> None:
         """Block until the uploads started so far are done; raise if one still fails."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Final, TypeVar
+from typing import BinaryIO, Final, TypeVar
 
 import polars as pl
 
@@ -35,17 +35,22 @@ def spreadsheet_safe(frame: Frame) -> Frame:
     )
 
 
-def spreadsheet_safe_csv(frame: pl.DataFrame | pl.LazyFrame) -> bytes:
-    """The frame as CSV bytes (UTF-8, header first), every cell safe to open in a spreadsheet
-    (a lazy frame streams into them: it is never in memory whole)."""
-    # Written slice by slice into one buffer whose bytes are handed over without a copy: a
-    # million contacts' table as one string, then its bytes, then a safe copy of its text
-    # columns would cost the flow ~0.8 GiB at once instead of the ~0.3 GiB the CSV is.
-    buffer = io.BytesIO()
+def write_spreadsheet_safe_csv(frame: pl.DataFrame | pl.LazyFrame, out: BinaryIO) -> None:
+    """Write the frame as CSV (UTF-8, header first) to ``out``, every cell safe to open in a
+    spreadsheet (a lazy frame streams into it: it is never in memory whole)."""
     if isinstance(frame, pl.LazyFrame):
-        spreadsheet_safe(frame).sink_csv(buffer)
-        return buffer.getvalue()
+        spreadsheet_safe(frame).sink_csv(out)
+        return
+    # slice by slice: a million contacts' safe copy of the text columns at once would cost
+    # the flow ~0.5 GiB for a moment
     for start in range(0, max(frame.height, 1), CSV_SLICE_ROWS):
         part = spreadsheet_safe(frame.slice(start, CSV_SLICE_ROWS))
-        part.write_csv(buffer, include_header=start == 0)
+        part.write_csv(out, include_header=start == 0)
+
+
+def spreadsheet_safe_csv(frame: pl.DataFrame | pl.LazyFrame) -> bytes:
+    """The frame as CSV bytes, every cell safe to open in a spreadsheet (small tables; the
+    week's large ones are written to a file: write_spreadsheet_safe_csv)."""
+    buffer = io.BytesIO()
+    write_spreadsheet_safe_csv(frame, buffer)
     return buffer.getvalue()

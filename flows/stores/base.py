@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    pass
+    from pathlib import Path
 
 
 class StoreError(Exception):
@@ -49,10 +49,20 @@ class ObjectStore(Protocol):
         """Write one object."""
         ...
 
+    def put_file(
+        self, key: str, path: Path, content_type: str = "application/octet-stream"
+    ) -> None:
+        """Write one object from a local file, read piece by piece (never whole in memory)."""
+        ...
+
     def put_new(
         self, key: str, data: bytes, content_type: str = "application/octet-stream"
     ) -> bool:
         """Write one object only if the key does not exist yet; False when it does."""
+        ...
+
+    def sha256(self, key: str) -> str:
+        """The sha256 (hex) of one object, read piece by piece (never whole in memory)."""
         ...
 
     def get_tagged(self, key: str) -> tuple[bytes, str]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -48,6 +50,11 @@ class LocalStore:
         """Read one file."""
         return self._path(key).read_bytes()
 
+    def sha256(self, key: str) -> str:
+        """The sha256 of one file, read piece by piece."""
+        with self._path(key).open("rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()
+
     def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
         """Write one file atomically (temp file then rename)."""
         path = self._path(key)
@@ -55,6 +62,16 @@ class LocalStore:
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_bytes(data)
         tmp.replace(path)
+
+    def put_file(
+        self, key: str, path: Path, content_type: str = "application/octet-stream"
+    ) -> None:
+        """Copy one local file in atomically (temp file then rename)."""
+        target = self._path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        shutil.copyfile(path, tmp)
+        tmp.replace(target)
 
     def put_new(
         self, key: str, data: bytes, content_type: str = "application/octet-stream"

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -227,3 +228,68 @@ def test_files_a_worker_wrote_count_in_the_manifest_and_are_checked(tmp_path: Pa
         again.finish(bare_manifest())
     again.close()
     assert not (tmp_path / prefix / "manifest.json").exists()
+
+
+class FailingFileStore(LocalStore):
+    """Refuses every upload from a file until told to accept them."""
+
+    accept = False
+
+    def put_file(
+        self, key: str, path: Path, content_type: str = "application/octet-stream"
+    ) -> None:
+        if not self.accept:
+            raise OSError("upload refused")
+        super().put_file(key, path, content_type)
+
+
+def _big_table(out: BinaryIO) -> None:
+    for i in range(32):  # 32 MiB, written a MiB at a time
+        out.write(bytes([i]) * 2**20)
+
+
+def test_a_large_table_goes_through_a_file_not_the_flows_memory(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from flows.pipeline.tasks import publish_outputs
+
+    prefix = week_prefix("scorecards", "2026-W47")
+    stores = [LocalStore(tmp_path / "s3"), LocalStore(tmp_path / "out")]
+    sinks = [WeekPublisher(store, prefix) for store in stores]
+    tracemalloc.start()
+    try:
+        full = publish_outputs.fn(
+            sinks, {"scores.csv": _big_table, "agents.csv": b"a,b\n"}, bare_manifest()
+        )
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        for sink in sinks:
+            sink.close()
+    expected = b"".join(bytes([i]) * 2**20 for i in range(32))
+    digest = full.files["scores.csv"]
+    assert (digest.sha256, digest.bytes) == (hashlib.sha256(expected).hexdigest(), len(expected))
+    for store in stores:
+        assert store.get(prefix + "scores.csv") == expected
+        assert store.get(prefix + "agents.csv") == b"a,b\n"
+    assert peak < 8 * 2**20  # written, hashed, copied and checked without holding its 32 MiB
+
+
+def test_a_table_whose_upload_failed_is_written_again_by_the_retried_publish(
+    tmp_path: Path,
+) -> None:
+    from flows.pipeline.tasks import publish_outputs
+
+    store = FailingFileStore(tmp_path)
+    prefix = week_prefix("scorecards", "2026-W47")
+    publisher = WeekPublisher(store, prefix)
+    tables = {"scores.csv": lambda out: out.write(b"id,score\nc-1,80\n")}
+    with pytest.raises(OSError, match="upload refused"):
+        publish_outputs.fn([publisher], tables, bare_manifest())  # its file is gone after
+    assert not list(store.list(prefix))
+
+    store.accept = True  # Prefect retries the task: the table is written anew
+    full = publish_outputs.fn([publisher], tables, bare_manifest())
+    publisher.close()
+    assert store.get(prefix + "scores.csv") == b"id,score\nc-1,80\n"
+    assert set(full.files) == {"scores.csv"}

@@ -104,3 +104,41 @@ def test_listing_answers_keep_their_timestamps_as_text(s3_store: S3Store) -> Non
     # botocore's dateutil parsing of every listed LastModified was ~3/4 of a page's client CPU
     assert isinstance(answer["Contents"][0]["LastModified"], str)
     assert [(o.key, o.size) for o in s3_store.list("in/")] == [("in/a.json", 2)]
+
+
+def _peak_bytes(read: Any) -> tuple[Any, int]:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        result = read()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_an_object_is_hashed_as_it_streams_in_not_held_whole(s3_store: S3Store) -> None:
+    import hashlib
+    import os
+
+    data = os.urandom(24 * 2**20)
+    s3_store.put("out/scores.csv", data)
+    # moto answers in this process: its own copies count in both peaks alike
+    digest, hashing = _peak_bytes(lambda: s3_store.sha256("out/scores.csv"))
+    whole, reading = _peak_bytes(lambda: s3_store.get("out/scores.csv"))
+    assert digest == hashlib.sha256(whole).hexdigest() == hashlib.sha256(data).hexdigest()
+    assert reading - hashing > 16 * 2**20  # reading it whole holds its 24 MiB; hashing does not
+    with pytest.raises(StoreConfigError, match=rf"^reading s3://{s3_store.bucket}/gone\.csv: no"):
+        s3_store.sha256("gone.csv")
+
+
+def test_an_object_is_written_from_a_file(s3_store: S3Store, tmp_path: Any) -> None:
+    import os
+
+    data = os.urandom(9 * 2**20 + 7)
+    path = tmp_path / "scores.csv"
+    path.write_bytes(data)
+    s3_store.put_file("out/scores.csv", path, "text/csv")
+    assert s3_store.get("out/scores.csv") == data
+    head = s3_store.client.head_object(Bucket=s3_store.bucket, Key="out/scores.csv")
+    assert head["ContentType"] == "text/csv"
