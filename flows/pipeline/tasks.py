@@ -69,8 +69,9 @@ from flows.stores.base import StoredObject, StoreError
 from flows.stores.factory import input_store, output_store
 from flows.stores.local import LocalStore
 
-# A published table: its bytes, or a function that makes them when they are uploaded.
-TableFile = bytes | Callable[[BinaryIO], None]  # the bytes, or a writer of a large table
+# A published table: its bytes, or a function that writes a large one to a file when its turn
+# to be uploaded comes.
+TableFile = bytes | Callable[[BinaryIO], None]
 RETRIES = 3
 RETRY_DELAYS = [2.0, 10.0, 30.0]  # on top of botocore's own per-request retries
 P = ParamSpec("P")
